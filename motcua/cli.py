@@ -1,0 +1,85 @@
+"""The ``motcua`` command (CONTRACT.md §1): a thin front over Django management commands.
+
+``motcua import-catalog FILE`` runs the ``import_catalog`` command, ``motcua manage ARGS``
+runs any Django command (``motcua manage check --deploy``). ``--data-dir`` may stand
+anywhere on the line. Exit codes: 0 success, 1 failure, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "demo": "serve the demo on the embedded database, with demo data",
+    "serve": "run the production server (gunicorn)",
+    "migrate": "create or upgrade the database",
+    "createuser": "create or update a user and their roles",
+    "import-catalog": "import units, fields and procedures (JSON)",
+    "export-catalog": "export the catalogue in the import format",
+    "calendar": "working-time calendar: import a schedule, show a year",
+    "manage": "run any Django management command",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: motcua [--data-dir DIR] COMMAND [ARGS]", "", "commands:"]
+    width = max(len(name) for name in COMMANDS)
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in COMMANDS.items()]
+    lines += ["", "motcua COMMAND --help shows the options of a command."]
+    return "\n".join(lines)
+
+
+def _split_data_dir(argv: list[str]) -> tuple[str | None, list[str]]:
+    data_dir = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--data-dir":
+            if i + 1 >= len(argv):
+                raise SystemExit("motcua: --data-dir needs a directory")
+            data_dir = argv[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return data_dir, rest
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        data_dir, args = _split_data_dir(args)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage(), file=sys.stdout if args else sys.stderr)
+        sys.exit(0 if args else 2)
+    command, rest = args[0], args[1:]
+    if data_dir:
+        os.environ["MOTCUA_DATA_DIR"] = data_dir
+    # Only ``serve`` is production by default; the other commands run anywhere without a
+    # secret key (they never answer web requests).
+    os.environ.setdefault("MOTCUA_ENV", "production" if command == "serve" else "demo")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    try:
+        import django
+
+        django.setup()
+    except RuntimeError as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        sys.exit(1)
+    from django.core.management import execute_from_command_line, get_commands
+
+    if command != "manage" and command.replace("-", "_") not in get_commands():
+        print(f"motcua: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+        sys.exit(2)
+    if command == "manage":
+        execute_from_command_line(["motcua manage", *rest])
+    else:
+        execute_from_command_line(["motcua", command.replace("-", "_"), *rest])

@@ -1,0 +1,16 @@
+"""The REST API v1: each app brings its own ``api/urls.py``."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from motcua.core.api import TokenView
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("auth/token", TokenView.as_view(), name="token"),
+    path("", include("motcua.units.api.urls")),
+    path("", include("motcua.procedures.api.urls")),
+    path("calendar/", include("motcua.calendars.api.urls")),
+]

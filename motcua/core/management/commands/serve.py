@@ -1,0 +1,33 @@
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from motcua.core.server import run_server
+
+
+class Command(BaseCommand):
+    help = "Run the production server (gunicorn). Apply migrations first with `motcua migrate`."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("MOTCUA_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("MOTCUA_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.ALLOWED_HOSTS:
+            raise CommandError(
+                "MOTCUA_ALLOWED_HOSTS is empty: set it to the host names the site answers to"
+            )
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
+        call_command("check", deploy=settings.PRODUCTION, fail_level="ERROR")
+        run_server(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+        )

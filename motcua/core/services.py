@@ -1,0 +1,41 @@
+"""Writes of the core app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.core.models import ApiToken, AuditEvent, hash_token
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target: str,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry to the administrative audit log."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(actor=user, action=action, target=target, data=data or {})
+
+
+@transaction.atomic
+def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a bearer token; the raw key is returned once and never stored."""
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(user=user, key_hash=hash_token(raw), name=name)
+    audit_record(actor=user, action="token.create", target=f"token:{token.pk}")
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke a token at once: every later request with it is 401."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=token.user, action="token.revoke", target=f"token:{token.pk}")

@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from motcua.procedures.api.views import FieldViewSet, ProcedureViewSet
+
+router = SimpleRouter(trailing_slash="")
+router.register("fields", FieldViewSet, basename="field")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+urlpatterns = router.urls

@@ -1,0 +1,257 @@
+"""The catalogue of administrative procedures (TTHC).
+
+The current state of a procedure lives in relational rows (searchable, filterable and
+editable in the admin). Every change also writes an immutable ``ProcedureVersion``:
+the full catalogue record (CONTRACT.md §4) as JSON, so a dossier keeps the exact
+version it was received under and an old version stays readable.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.units.models import Role, Unit
+
+
+class ProcedureLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DEPARTMENT = "department", _("Cấp sở, ngành")
+    DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Trực tuyến toàn trình")
+    PARTIAL = "partial", _("Trực tuyến một phần")
+    NONE = "none", _("Chỉ nộp trực tiếp hoặc qua bưu chính")
+
+
+class DocumentKind(models.TextChoices):
+    ORIGINAL = "original", _("Bản chính")
+    COPY = "copy", _("Bản sao")
+    CERTIFIED_COPY = "certified_copy", _("Bản sao chứng thực")
+    ORIGINAL_OR_COPY = "original_or_copy", _("Bản chính hoặc bản sao")
+
+
+class Field(models.Model):
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=255)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalDocument(models.Model):
+    number = models.CharField(_("số, ký hiệu"), max_length=64, unique=True)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    issued = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    file = models.FileField(_("tệp văn bản"), upload_to="legal/", blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản pháp luật")
+        verbose_name_plural = _("văn bản pháp luật")
+        ordering = ["-issued", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}"
+
+
+class Procedure(models.Model):
+    code = models.CharField(_("mã thủ tục"), max_length=32, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+    )
+    level = models.CharField(_("cấp thực hiện"), max_length=16, choices=ProcedureLevel.choices)
+    processing_days = models.DecimalField(
+        _("thời hạn giải quyết (ngày làm việc)"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("0 là giải quyết trong ngày."),
+    )
+    same_day_cutoff = models.TimeField(
+        _("giờ tiếp nhận cuối để trả trong ngày"), null=True, blank=True
+    )
+    fee_amount = models.PositiveBigIntegerField(_("lệ phí (đồng)"), default=0)
+    fee_note = models.CharField(_("ghi chú lệ phí"), max_length=500, blank=True)
+    charge_amount = models.PositiveBigIntegerField(_("phí (đồng)"), null=True, blank=True)
+    charge_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True)
+    online = models.CharField(_("mức trực tuyến"), max_length=16, choices=OnlineLevel.choices)
+    result = models.CharField(_("kết quả"), max_length=500)
+    description = models.TextField(_("trình tự thực hiện"), blank=True)
+    requirements = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
+    unverified = models.JSONField(
+        _("yếu tố chưa đối chiếu"),
+        default=list,
+        blank=True,
+        help_text=_("Các yếu tố chưa được đối chiếu với văn bản công bố."),
+    )
+    legal_basis = models.ManyToManyField(
+        LegalDocument, through="ProcedureLegalBasis", related_name="procedures", blank=True
+    )
+    units = models.ManyToManyField(
+        Unit, related_name="procedures", blank=True, verbose_name=_("đơn vị thực hiện")
+    )
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+    # Folded (lower-case, no diacritics, đ→d) copies for accent-insensitive search.
+    search_name = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def is_same_day(self) -> bool:
+        return self.processing_days == 0
+
+    @property
+    def current_version(self) -> ProcedureVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ProcedureCase(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="cases")
+    order = models.PositiveSmallIntegerField(default=0)
+    code = models.SlugField(_("mã trường hợp"), max_length=64)
+    name = models.CharField(_("tên trường hợp"), max_length=500)
+    processing_days = models.DecimalField(
+        _("thời hạn (ngày làm việc)"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    fee_amount = models.PositiveBigIntegerField(_("lệ phí (đồng)"), null=True, blank=True)
+    fee_note = models.CharField(_("ghi chú lệ phí"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("trường hợp")
+        verbose_name_plural = _("trường hợp")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "code"], name="unique_case_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequiredDocument(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(
+        ProcedureCase,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("chỉ cho trường hợp"),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    kind = models.CharField(_("loại bản"), max_length=20, choices=DocumentKind.choices)
+    count = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcedureLegalBasis(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE)
+    document = models.ForeignKey(LegalDocument, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("căn cứ pháp lý")
+        verbose_name_plural = _("căn cứ pháp lý")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "document"], name="unique_legal_basis"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document)
+
+
+class WorkflowStep(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("tên bước"), max_length=255)
+    role = models.CharField(
+        _("vai trò"),
+        max_length=16,
+        choices=[(r.value, r.label) for r in Role if r not in {Role.CITIZEN, Role.UNIT_ADMIN}],
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị (liên thông)"),
+        help_text=_("Để trống: đơn vị tiếp nhận hồ sơ thực hiện bước này."),
+    )
+    hours = models.DecimalField(
+        _("thời gian (giờ làm việc)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        verbose_name = _("bước quy trình nội bộ")
+        verbose_name_plural = _("bước quy trình nội bộ")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order + 1}. {self.name}"
+
+
+class ProcedureVersion(models.Model):
+    """An immutable snapshot of a procedure's full record; never edited, never deleted."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    record = models.JSONField(_("nội dung"))
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="unique_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"

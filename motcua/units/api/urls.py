@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from motcua.units.api.views import UnitViewSet
+
+router = SimpleRouter(trailing_slash="")
+router.register("units", UnitViewSet, basename="unit")
+urlpatterns = router.urls

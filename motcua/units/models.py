@@ -1,0 +1,103 @@
+"""Units (cơ quan, đơn vị): an effective-dated tree, and users' memberships in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
+    COMMUNE = "commune", _("Cấp xã")
+    CENTRE = "centre", _("Trung tâm phục vụ hành chính công")
+
+
+class Role(models.TextChoices):
+    DESK = "desk", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    LEADER = "leader", _("Lãnh đạo")
+    UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
+    CITIZEN = "citizen", _("Công dân, tổ chức")
+
+
+STAFF_ROLES = frozenset({Role.DESK, Role.SPECIALIST, Role.LEADER, Role.UNIT_ADMIN})
+
+
+class Unit(models.Model):
+    """An organisation. ``path`` holds the ids from the root (``/1/7/``) so that
+    "this unit and every unit below it" is one indexed prefix filter."""
+
+    code = models.CharField(_("mã định danh"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        verbose_name=_("đơn vị kế thừa"),
+        help_text=_("Đơn vị tiếp nhận sau khi sáp nhập."),
+    )
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["path", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        expected = (self.parent.path if self.parent else "/") + f"{self.pk}/"
+        if self.path != expected:
+            old = self.path
+            Unit.objects.filter(pk=self.pk).update(path=expected)
+            self.path = expected
+            if old:
+                # Move the whole subtree with it.
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    child.path = expected + child.path[len(old) :]
+                    Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    def subtree(self) -> models.QuerySet[Unit]:
+        return Unit.objects.filter(path__startswith=self.path)
+
+
+class Membership(models.Model):
+    """A user holds a role in a unit (citizens hold ``citizen`` with no unit)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò người dùng")
+        verbose_name_plural = _("vai trò người dùng")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit or '-'}"

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "MotCua — Quản trị hệ thống"
+admin.site.site_title = "MotCua"
+admin.site.index_title = "Quản trị danh mục, đơn vị và người dùng"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("motcua.core.api_urls", "api"), namespace="api")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("motcua.portal.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - static serving is whitenoise's job otherwise
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
