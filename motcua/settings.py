@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "motcua.units",
     "motcua.procedures",
     "motcua.calendars",
+    "motcua.dossiers",
+    "motcua.notifications",
     "motcua.portal",
     "motcua.demo",
 ]
@@ -155,6 +157,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if MOTCUA_ENV == "test":
+    # Argon2 is deliberately slow; the suite creates hundreds of users. Production and the
+    # demo keep Argon2 (a test asserts it).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -232,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
+        "AttachmentKindEnum": "motcua.dossiers.models.AttachmentKind",
+    },
 }
 
 LOGGING = {

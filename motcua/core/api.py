@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -16,6 +17,20 @@ from rest_framework.views import APIView
 
 from motcua.core.models import ApiToken
 from motcua.core.services import api_token_create, api_token_revoke
+from motcua.core.text import comparable
+
+
+class CodeLookupMixin:
+    """For viewsets that look objects up by code: a code the database cannot compare
+    (one with a NUL character) is simply not found, never a 500."""
+
+    kwargs: dict[str, Any]
+    lookup_field: str
+
+    def get_object(self) -> Any:
+        if not comparable(str(self.kwargs.get(self.lookup_field, ""))):
+            raise Http404
+        return super().get_object()  # type: ignore[misc]
 
 
 class BearerAuthScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("motcua.units.api.urls")),
     path("", include("motcua.procedures.api.urls")),
     path("calendar/", include("motcua.calendars.api.urls")),
+    path("", include("motcua.dossiers.api.urls")),
 ]

@@ -13,8 +13,24 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class DomainError(Exception):
+    """A rule of the domain refused the request: ``status_code``, a message and extras."""
+
+    status_code = 400
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def payload(self) -> dict[str, Any]:
+        return {"detail": self.message, **self.extra}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is a JSON object with ``detail`` and, for bad fields, one entry per field."""
+    if isinstance(exc, DomainError):
+        return Response(exc.payload(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

@@ -22,6 +22,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", ascii_only)).strip()
 
 
+def comparable(value: str) -> bool:
+    """Whether the database can compare ``value`` at all: PostgreSQL refuses text with a
+    NUL character, so a query holding one would fail instead of matching nothing."""
+    return "\x00" not in value
+
+
 def search_terms(query: str, *, max_terms: int = 8, max_length: int = 200) -> list[str]:
     """The folded words of a user's query, bounded so that a huge query stays cheap."""
     words = fold(query[:max_length]).split()

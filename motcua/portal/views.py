@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from motcua.core.text import comparable
 from motcua.procedures.models import OnlineLevel, ProcedureLevel
 from motcua.procedures.records import procedure_record
 from motcua.procedures.selectors import field_list, procedure_detail_queryset, procedure_search
@@ -52,6 +53,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not comparable(code):
+        raise Http404
     procedure = get_object_or_404(procedure_detail_queryset(), code=code, is_active=True)
     record = procedure_record(procedure)
     return render(

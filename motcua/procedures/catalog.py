@@ -108,7 +108,7 @@ class _Validator:
         if value is None:
             self.error(f"{path}.{key}", "missing")
             return ""
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             self.error(f"{path}.{key}", f'"{value}" is not one of {", ".join(sorted(allowed))}')
             return ""
         return str(value)
@@ -163,6 +163,12 @@ class _Validator:
             self.error(f"{path}.{key}", "must be a list")
             return []
         return value
+
+
+def _known(code: Any, codes: set[str]) -> bool:
+    """A reference to a code: a string among ``codes`` (a list or object is a bad value,
+    never a crash)."""
+    return isinstance(code, str) and code in codes
 
 
 def _documents(v: _Validator, items: list[Any], path: str) -> list[dict[str, Any]]:
@@ -228,7 +234,9 @@ def validate_catalog(data: Any) -> _Plan:
     procedures_raw = v.items(data, "procedures", "$")
     procedure_codes = set(Procedure.objects.values_list("code", flat=True))
     procedure_codes |= {
-        item.get("code") for item in procedures_raw if isinstance(item, dict) and item.get("code")
+        item["code"]
+        for item in procedures_raw
+        if isinstance(item, dict) and isinstance(item.get("code"), str)
     }
 
     units: list[dict[str, Any]] = []
@@ -249,12 +257,13 @@ def validate_catalog(data: Any) -> _Plan:
             v.error(f"{p}.code", f'duplicate unit code "{code}"')
         seen.add(code)
         parent = item.get("parent")
-        if parent is not None and parent not in unit_codes:
+        if parent is not None and not _known(parent, unit_codes):
             v.error(f"{p}.parent", f'unknown unit "{parent}"')
+            parent = None
         if parent == code and code:
             v.error(f"{p}.parent", "a unit cannot be its own parent")
         successor = item.get("successor")
-        if successor is not None and successor not in unit_codes:
+        if successor is not None and not _known(successor, unit_codes):
             v.error(f"{p}.successor", f'unknown unit "{successor}"')
         dates = {}
         for key in ("valid_from", "valid_to"):
@@ -267,7 +276,7 @@ def validate_catalog(data: Any) -> _Plan:
                     v.error(f"{p}.{key}", f'"{raw}" is not a date (YYYY-MM-DD)')
         performed = []
         for j, proc in enumerate(v.items(item, "procedures", p)):
-            if proc not in procedure_codes:
+            if not _known(proc, procedure_codes):
                 v.error(f"{p}.procedures[{j}]", f'unknown procedure "{proc}"')
             else:
                 performed.append(proc)
@@ -287,6 +296,7 @@ def validate_catalog(data: Any) -> _Plan:
     _check_unit_cycles(v, units)
 
     procedures: list[dict[str, Any]] = []
+    legal_documents: dict[str, tuple[str, dict[str, Any]]] = {}
     seen = set()
     for i, item in enumerate(procedures_raw):
         p = f"procedures[{i}]"
@@ -302,7 +312,7 @@ def validate_catalog(data: Any) -> _Plan:
         field_code = item.get("field")
         if field_code is None:
             v.error(f"{p}.field", "missing")
-        elif field_code not in field_codes:
+        elif not _known(field_code, field_codes):
             v.error(f"{p}.field", f'unknown field "{field_code}"')
         days = v.days(item, "processing_days", p)
         cutoff = item.get("same_day_cutoff")
@@ -320,7 +330,7 @@ def validate_catalog(data: Any) -> _Plan:
                 v.error(f"{sp}.hours", "must be a positive number of working hours")
                 hours = 1
             step_unit = step.get("unit")
-            if step_unit is not None and step_unit not in unit_codes:
+            if step_unit is not None and not _known(step_unit, unit_codes):
                 v.error(f"{sp}.unit", f'unknown unit "{step_unit}"')
             steps.append(
                 {
@@ -353,6 +363,7 @@ def validate_catalog(data: Any) -> _Plan:
                 }
             )
         legal = []
+        numbers: set[str] = set()
         for j, basis in enumerate(v.items(item, "legal_basis", p)):
             lp = f"{p}.legal_basis[{j}]"
             if not isinstance(basis, dict):
@@ -364,15 +375,23 @@ def validate_catalog(data: Any) -> _Plan:
                     issued = dt.date.fromisoformat(str(basis["issued"]))
                 except ValueError:
                     v.error(f"{lp}.issued", f'"{basis["issued"]}" is not a date (YYYY-MM-DD)')
-            legal.append(
-                {
-                    "number": v.text(basis, "number", lp, max_length=64),
-                    "title": v.text(basis, "title", lp),
-                    "issued": issued,
-                    "issuer": v.text(basis, "issuer", lp, required=False, max_length=255),
-                    "url": v.text(basis, "url", lp, required=False),
-                }
-            )
+            document = {
+                "number": v.text(basis, "number", lp, max_length=64),
+                "title": v.text(basis, "title", lp),
+                "issued": issued,
+                "issuer": v.text(basis, "issuer", lp, required=False, max_length=255),
+                "url": v.text(basis, "url", lp, required=False),
+            }
+            number_ = document["number"]
+            if number_ in numbers:
+                v.error(f"{lp}.number", f'"{number_}" is listed twice')
+            numbers.add(number_)
+            # One legal document is one row shared by every procedure citing it: two
+            # different descriptions of it would overwrite each other on every import.
+            first = legal_documents.setdefault(number_, (f"{lp}", document))
+            if number_ and first[1] != document:
+                v.error(lp, f'"{number_}" differs from the same document at {first[0]}')
+            legal.append(document)
         unverified = item.get("unverified", [])
         if not isinstance(unverified, list) or not all(isinstance(u, str) for u in unverified):
             v.error(f"{p}.unverified", "must be a list of element names")

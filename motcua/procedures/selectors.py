@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from motcua.core.text import fold, search_terms
+from motcua.core.text import comparable, fold, search_terms
 from motcua.procedures.models import (
     Field,
     Procedure,
@@ -50,6 +50,8 @@ def procedure_search(
     """Procedures matching every word of ``query`` (folded), best matches first:
     the whole query in the name, then every word in the name, then anywhere."""
     procedures = Procedure.objects.select_related("field")
+    if not all(comparable(value) for value in (field, level, unit)):
+        return procedures.none()
     if active_only:
         procedures = procedures.filter(is_active=True)
     if field:
@@ -71,7 +73,7 @@ def procedure_search(
         When(search_name__startswith=phrase, then=Value(0)),
         When(search_name__contains=phrase, then=Value(1)),
         When(all_in_name, then=Value(2)),
-        When(code=query.strip(), then=Value(0)),
+        When(code=query.strip().replace("\x00", ""), then=Value(0)),
         default=Value(3),
         output_field=IntegerField(),
     )

@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -13,6 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from motcua.core.api import CodeLookupMixin
+from motcua.core.text import comparable
 from motcua.procedures.api.serializers import (
     FieldSerializer,
     ProcedureDetailSerializer,
@@ -24,7 +27,7 @@ from motcua.procedures.selectors import field_list, procedure_detail_queryset, p
 
 
 @extend_schema_view(list=extend_schema(summary="Danh sách lĩnh vực"))
-class FieldViewSet(viewsets.ReadOnlyModelViewSet):
+class FieldViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FieldSerializer
     permission_classes = [AllowAny]
     pagination_class = None
@@ -80,7 +83,7 @@ _record_example = OpenApiExample(
         parameters=[OpenApiParameter("version", int, description="Một phiên bản cũ")],
     ),
 )
-class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
+class ProcedureViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
@@ -112,6 +115,8 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="Các phiên bản của thủ tục", responses=ProcedureVersionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, code: str) -> Response:
+        if not comparable(code):
+            raise Http404
         procedure = get_object_or_404(Procedure, code=code)
         data = ProcedureVersionSerializer(procedure.versions.order_by("-number"), many=True).data
         return Response(data)

@@ -3,6 +3,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from motcua.core.api import CodeLookupMixin
+from motcua.core.text import comparable
 from motcua.units.api.serializers import UnitSerializer
 from motcua.units.models import Unit, UnitLevel
 from motcua.units.selectors import unit_list
@@ -18,7 +20,7 @@ from motcua.units.selectors import unit_list
     ),
     retrieve=extend_schema(summary="Một cơ quan, đơn vị"),
 )
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
     permission_classes = [AllowAny]
     lookup_field = "code"
@@ -26,10 +28,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         units = unit_list().select_related("successor")
-        level = self.request.query_params.get("level")
+        level = self.request.query_params.get("level", "")
+        parent = self.request.query_params.get("parent", "")
+        if not (comparable(level) and comparable(parent)):
+            return units.none()
         if level:
             units = units.filter(level=level)
-        parent = self.request.query_params.get("parent")
         if parent:
             units = units.filter(parent__code=parent)
         return units

@@ -34,8 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản mẫu (demo accounts), mật khẩu / password: {DEMO_PASSWORD}")
         for account in demo_accounts():
             self.stdout.write(f"  {account.username:<16} {account.role:<11} {account.description}")
-        self.stdout.write("Nhấn Ctrl+C để dừng (Ctrl+C stops the server).")
-        self.stdout.flush()
         if options["no_serve"]:
             return
+        self.stdout.write("Nhấn Ctrl+C để dừng (Ctrl+C stops the server).")
+        self.stdout.flush()
         run_server(host=options["host"], port=options["port"], workers=options["workers"])

@@ -1,0 +1,261 @@
+"""Dossier endpoints of the REST API v1 (CONTRACT.md §2). Views stay thin: parse, call one
+service or selector, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.pagination import Pagination
+from motcua.dossiers.api.serializers import (
+    ActionSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    DossierCreateSerializer,
+    DossierSerializer,
+    EventSerializer,
+)
+from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.errors import DossierInvalid
+from motcua.dossiers.lifecycle import TRANSITIONS, Action
+from motcua.dossiers.selectors import (
+    dossier_attachments,
+    dossier_get,
+    dossier_history,
+    dossier_list,
+)
+from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.procedures.models import Procedure
+from motcua.units.models import Unit
+
+_intake_example = OpenApiExample(
+    "Tiếp nhận tại quầy",
+    value={
+        "procedure": "1.001193",
+        "unit": "000.01.01.H99",
+        "channel": "counter",
+        "applicant": {
+            "kind": "citizen",
+            "name": "Nguyễn Văn A",
+            "id_number": "001203004567",
+            "phone": "0901234567",
+            "email": "a@example.vn",
+            "address": "Số 1, phường Mẫu",
+        },
+        "summary": "Đăng ký khai sinh cho con",
+        "documents": ["Tờ khai đăng ký khai sinh"],
+    },
+    request_only=True,
+)
+
+
+class DossierListCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Danh sách hồ sơ trong phạm vi của người dùng",
+        parameters=[
+            OpenApiParameter("status", description="Một hoặc nhiều trạng thái, cách nhau dấu phẩy"),
+            OpenApiParameter("unit", description="Mã đơn vị (tiếp nhận hoặc đang xử lý)"),
+            OpenApiParameter("procedure", description="Mã thủ tục"),
+            OpenApiParameter("overdue", bool, description="Chỉ hồ sơ đang xử lý quá hạn"),
+            OpenApiParameter("search", description="Mã hồ sơ hoặc tên chủ hồ sơ"),
+            OpenApiParameter("page", int),
+        ],
+        responses=DossierSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        overdue_raw = params.get("overdue")
+        overdue = None if overdue_raw in (None, "") else overdue_raw.lower() in {"1", "true", "yes"}
+        dossiers = dossier_list(
+            user=request.user,
+            status=params.get("status", ""),
+            unit=params.get("unit", ""),
+            procedure=params.get("procedure", ""),
+            overdue=overdue,
+            search=params.get("search", ""),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(dossiers, request, view=self)
+        data = DossierSerializer(page, many=True, context={"user": request.user}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Tiếp nhận hoặc nộp hồ sơ",
+        description=(
+            "Cán bộ một cửa của đơn vị tiếp nhận được dùng mọi kênh, hồ sơ bắt đầu ở trạng thái "
+            "`received`; công dân nộp trực tuyến, hồ sơ ở trạng thái `submitted`. "
+            "Header `Idempotency-Key` làm cho lần gửi lại trả về chính hồ sơ đầu tiên."
+        ),
+        parameters=[OpenApiParameter("Idempotency-Key", location="header", required=False)],
+        request=DossierCreateSerializer,
+        responses={201: DossierSerializer},
+        examples=[_intake_example],
+    )
+    def post(self, request: Request) -> Response:
+        form = DossierCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        errors: dict[str, Any] = {}
+        procedure = Procedure.objects.filter(code=data["procedure"]).first()
+        if procedure is None:
+            errors["procedure"] = [f"Không có thủ tục mã “{data['procedure']}”."]
+        unit = Unit.objects.filter(code=data["unit"]).first()
+        if unit is None:
+            errors["unit"] = [f"Không có đơn vị mã “{data['unit']}”."]
+        if errors:
+            raise DossierInvalid(errors)
+        assert procedure is not None and unit is not None
+        key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
+        dossier, created = dossier_intake(
+            actor=request.user,
+            procedure=procedure,
+            unit=unit,
+            channel=data["channel"],
+            applicant=data["applicant"],
+            summary=data["summary"],
+            documents=data.get("documents"),
+            case_code=data["case"],
+            idempotency_key=key,
+        )
+        response = Response(
+            DossierSerializer(dossier, context={"user": request.user}).data,
+            status=status.HTTP_201_CREATED,
+        )
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class DossierDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Chi tiết hồ sơ", responses=DossierSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        return Response(DossierSerializer(dossier, context={"user": request.user}).data)
+
+
+class DossierHistoryView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Lịch sử xử lý (chuỗi băm)", responses=EventSerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        return Response(EventSerializer(dossier_history(dossier=dossier), many=True).data)
+
+
+class DossierAttachmentsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(summary="Các tệp của hồ sơ", responses=AttachmentSerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        return Response(AttachmentSerializer(dossier_attachments(dossier=dossier), many=True).data)
+
+    @extend_schema(
+        summary="Tải tệp lên hồ sơ",
+        description="PDF, JPEG, PNG, DOCX, XLSX (theo nội dung); tối đa 20 MB một tệp.",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        form = AttachmentUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        attachment = attachment_add(
+            dossier=dossier,
+            actor=request.user,
+            upload=upload,
+            name=upload.name,
+            kind=form.validated_data["kind"],
+            document_index=form.validated_data.get("document_index"),
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Tải tệp về", responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, code: str, attachment_id: int) -> HttpResponse:
+        dossier = dossier_get(user=request.user, code=code)
+        attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-SHA256"] = attachment.sha256
+        return response
+
+
+class DossierActionView(APIView):
+    """``POST /dossiers/{code}/{action}``: one endpoint per action of the lifecycle table."""
+
+    permission_classes = [IsAuthenticated]
+    action_name: Action = Action.ACCEPT
+
+    def post(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        form = ActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        version = data.pop("version")
+        note = data.pop("note", "")
+        dossier = dossier_act(
+            dossier=dossier,
+            action=self.action_name,
+            actor=request.user,
+            params=data,
+            version=version,
+            note=note,
+        )
+        return Response(DossierSerializer(dossier, context={"user": request.user}).data)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    allowed_actions = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def action_view(action: Action) -> type[DossierActionView]:
+    """A view class per action, so the OpenAPI schema documents each endpoint."""
+    transition = TRANSITIONS[action]
+    sources = ", ".join(sorted(s.value for s in transition.sources))
+    actors = ", ".join(sorted(a.value for a in transition.actors))
+
+    def post(self: DossierActionView, request: Request, code: str) -> Response:
+        return DossierActionView.post(self, request, code)
+
+    documented = extend_schema(
+        operation_id=f"dossier_{action.name.lower()}",
+        summary=f"{transition.label} ({action.value})",
+        description=(
+            f"Từ trạng thái: {sources}. Người thực hiện: {actors}. {transition.clock}. "
+            "409 khi `version` đã cũ hoặc trạng thái không cho phép (kèm `allowed_actions`); "
+            "403 khi vai trò không được phép."
+        ),
+        request=ActionSerializer,
+        responses={
+            200: DossierSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )(post)
+    name = f"Dossier{action.name.title().replace('_', '')}View"
+    return type(name, (DossierActionView,), {"action_name": action, "post": documented})

@@ -1,0 +1,128 @@
+"""Files of a dossier: stored through Django's storage API with SHA-256, size and the type
+detected from the content (not the name)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import IO, Any
+
+import filetype
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Sum
+
+from motcua.dossiers.errors import ActionForbidden, DossierError, DossierInvalid
+from motcua.dossiers.lifecycle import Actor
+from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, Status
+from motcua.dossiers.services import actor_kinds
+
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+MAX_DOSSIER_BYTES_FACTOR = 10  # a dossier holds at most ten times the per-file limit
+
+
+class AttachmentTooLarge(DossierError):
+    status_code = 413
+
+
+class AttachmentTypeNotAllowed(DossierError):
+    status_code = 415
+
+
+def max_file_bytes() -> int:
+    return int(settings.MOTCUA_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def sanitise_name(name: str, extension: str) -> str:
+    """A safe file name: no path, no control or shell characters, the right extension."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"[^\w\- ]+", "", stem, flags=re.UNICODE).strip(" ._-")
+    stem = re.sub(r"\s+", "_", stem)[:100] or "tep"
+    return f"{stem}.{extension}"
+
+
+def detect_type(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        return None
+    return str(kind.mime)
+
+
+def attachment_add(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    upload: IO[bytes] | Any,
+    name: str,
+    kind: str = AttachmentKind.DOCUMENT,
+    document_index: int | None = None,
+) -> Attachment:
+    """Check who may attach, the size and the type; store the file; record it."""
+    if kind not in AttachmentKind.values:
+        raise DossierInvalid(
+            {"kind": [f"Loại tệp phải là một trong: {', '.join(AttachmentKind.values)}."]}
+        )
+    if dossier.is_final:
+        raise DossierInvalid({"file": ["Hồ sơ đã kết thúc, không thể thêm tệp."]})
+    kinds = actor_kinds(dossier, actor)
+    staff = kinds & {Actor.DESK, Actor.SPECIALIST, Actor.LEADER, Actor.HOLDER, Actor.UNIT_ADMIN}
+    if actor is not None and not staff:
+        applicant_may = Actor.APPLICANT in kinds and dossier.status in {
+            Status.SUBMITTED,
+            Status.SUPPLEMENT_REQUESTED,
+        }
+        if not applicant_may:
+            raise ActionForbidden("Bạn không được thêm tệp vào hồ sơ này lúc này.")
+    limit = max_file_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise AttachmentTooLarge(f"Tệp lớn hơn {settings.MOTCUA_MAX_UPLOAD_MB} MB.")
+
+    digest = hashlib.sha256()
+    upload.seek(0)
+    head = upload.read(8192)
+    total = len(head)
+    digest.update(head)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        total += len(chunk)
+        if total > limit:
+            raise AttachmentTooLarge(f"Tệp lớn hơn {settings.MOTCUA_MAX_UPLOAD_MB} MB.")
+        digest.update(chunk)
+    if total == 0:
+        raise DossierInvalid({"file": ["Tệp rỗng."]})
+    mime = detect_type(head)
+    if mime is None:
+        raise AttachmentTypeNotAllowed(
+            "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX (kiểm tra theo nội dung tệp)."
+        )
+    used = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
+    if used + total > limit * MAX_DOSSIER_BYTES_FACTOR:
+        raise AttachmentTooLarge("Tổng dung lượng tệp của hồ sơ vượt giới hạn.")
+
+    upload.seek(0)
+    attachment = Attachment(
+        dossier=dossier,
+        kind=kind,
+        document_index=document_index,
+        name=sanitise_name(name, ALLOWED_TYPES[mime]),
+        size=total,
+        sha256=digest.hexdigest(),
+        content_type=mime,
+        uploaded_by=actor,
+    )
+    # The file is written first: if the process dies before the row commits, what is left
+    # is an unreferenced file, never a row pointing at nothing.
+    attachment.file.save(attachment.name, File(upload), save=False)
+    with transaction.atomic():
+        attachment.save()
+    return attachment

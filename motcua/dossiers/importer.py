@@ -1,0 +1,226 @@
+"""History import (CONTRACT.md §5): each line is one dossier replayed through the same
+services as live actions, at the times it gives, so an imported dossier is exactly what the
+live system would have made (code, due times, timeliness, history).
+
+A line is imported whole or not at all; a bad line is reported with its number and the
+event at fault and the next lines go on. Each line's SHA-256 is kept on its dossier, so
+importing a file again changes nothing. The file is streamed: memory stays flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from motcua.core.errors import DomainError
+from motcua.dossiers.errors import DossierInvalid
+from motcua.dossiers.lifecycle import TRANSITIONS, Action
+from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.procedures.models import Procedure
+from motcua.units.models import Unit
+
+FIRST_ONLINE_ACTIONS = {Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.WITHDRAW}
+EVENT_KEYS = {"action", "at", "by", "note"} | {
+    "reason", "items", "amount", "method", "extended_due_at", "assignee", "outcome", "reference",
+}  # fmt: skip
+
+
+class LineError(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    max_errors_kept: int = 1000
+
+    def add_error(self, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < self.max_errors_kept:
+            self.errors.append(message)
+
+
+def _instant(value: Any, where: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise LineError(f"{where}: thời điểm phải là chuỗi ISO 8601")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise LineError(f"{where}: “{value}” không phải thời điểm ISO 8601") from None
+    if moment.tzinfo is None:
+        raise LineError(f"{where}: “{value}” thiếu múi giờ (ví dụ +07:00)")
+    return moment
+
+
+class _Cache:
+    """Catalogue rows and users looked up once per import (bounded by the catalogue)."""
+
+    def __init__(self) -> None:
+        self.procedures: dict[str, Procedure | None] = {}
+        self.units: dict[str, Unit | None] = {}
+        self.users: dict[str, AbstractBaseUser | None] = {}
+
+    def procedure(self, code: str) -> Procedure | None:
+        if code not in self.procedures:
+            self.procedures[code] = Procedure.objects.filter(code=code).first()
+        return self.procedures[code]
+
+    def unit(self, code: str) -> Unit | None:
+        if code not in self.units:
+            self.units[code] = Unit.objects.filter(code=code).first()
+        return self.units[code]
+
+    def user(self, username: str) -> AbstractBaseUser | None:
+        if username not in self.users:
+            self.users[username] = (
+                get_user_model().objects.filter(username=username, is_active=True).first()
+            )
+        return self.users[username]
+
+
+def _event_params(event: dict[str, Any], where: str) -> dict[str, Any]:
+    params = {k: v for k, v in event.items() if k not in {"action", "at", "by", "note"}}
+    unknown = set(event) - EVENT_KEYS
+    if unknown:
+        raise LineError(f"{where}: trường không hỗ trợ: {', '.join(sorted(unknown))}")
+    if "extended_due_at" in params:
+        params["extended_due_at"] = _instant(params["extended_due_at"], f"{where}.extended_due_at")
+    return params
+
+
+def import_line(record: Any, line_key: str, cache: _Cache) -> Dossier | None:
+    """Replay one dossier in one transaction; None when it was imported before."""
+    if Dossier.objects.filter(import_key=line_key).exists():
+        return None
+    if not isinstance(record, dict):
+        raise LineError("mỗi dòng phải là một đối tượng JSON")
+    procedure = cache.procedure(str(record.get("procedure", "")))
+    if procedure is None:
+        raise LineError(f"procedure: không có thủ tục “{record.get('procedure')}”")
+    unit = cache.unit(str(record.get("unit", "")))
+    if unit is None:
+        raise LineError(f"unit: không có đơn vị “{record.get('unit')}”")
+    channel = record.get("channel", Channel.COUNTER)
+    online = channel == Channel.ONLINE
+    start_key = "submitted_at" if online else "received_at"
+    if start_key not in record:
+        raise LineError(f"{start_key}: bắt buộc với kênh {channel}")
+    start = _instant(record[start_key], start_key)
+    events = record.get("events", [])
+    if not isinstance(events, list):
+        raise LineError("events: phải là danh sách")
+    if online and events:
+        first = events[0].get("action") if isinstance(events[0], dict) else None
+        if first not in FIRST_ONLINE_ACTIONS:
+            raise LineError(
+                "events[0]: hồ sơ trực tuyến bắt đầu bằng accept, refuse hoặc request-supplement"
+            )
+    code = record.get("code")
+    if code is not None and (not isinstance(code, str) or not code.strip() or len(code) > 48):
+        raise LineError("code: mã hồ sơ không hợp lệ")
+
+    with transaction.atomic():
+        try:
+            dossier, _created = dossier_intake(
+                actor=None,
+                procedure=procedure,
+                unit=unit,
+                channel=str(channel),
+                applicant=record.get("applicant") or {},
+                summary=record.get("summary", ""),
+                documents=record.get("documents"),
+                case_code=record.get("case", "") or "",
+                at=start,
+                code=code,
+                import_key=line_key,
+            )
+        except DomainError as exc:
+            raise LineError(f"intake: {_message(exc)}") from None
+        for i, event in enumerate(events):
+            where = f"events[{i}]"
+            if not isinstance(event, dict):
+                raise LineError(f"{where}: phải là một đối tượng")
+            try:
+                action = Action(event.get("action"))
+            except ValueError:
+                raise LineError(
+                    f"{where}.action: không có hành động “{event.get('action')}”"
+                ) from None
+            if action not in TRANSITIONS:
+                raise LineError(f"{where}.action: “{action.value}” không dùng được trong lịch sử")
+            at = _instant(event.get("at"), f"{where}.at")
+            actor = None
+            if event.get("by") is not None:
+                actor = cache.user(str(event["by"]))
+                if actor is None:
+                    raise LineError(f"{where}.by: không có người dùng “{event['by']}”")
+            params = _event_params(event, where)
+            try:
+                dossier = dossier_act(
+                    dossier=dossier,
+                    action=action,
+                    actor=actor,
+                    params=params,
+                    at=at,
+                    note=str(event.get("note", "")),
+                )
+            except DomainError as exc:
+                raise LineError(f"{where} ({action.value}): {_message(exc)}") from None
+    return dossier
+
+
+def _message(exc: DomainError) -> str:
+    if isinstance(exc, DossierInvalid):
+        return exc.message
+    allowed = exc.extra.get("allowed_actions")
+    return exc.message + (f" (được phép: {', '.join(allowed)})" if allowed else "")
+
+
+def read_lines(handle: Iterable[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(handle, start=1):
+        if line.strip():
+            yield number, line
+
+
+def import_dossiers(
+    lines: Iterable[tuple[int, str]],
+    *,
+    progress: Callable[[int, ImportResult], None] | None = None,
+    progress_every: int = 1000,
+    on_error: Callable[[str], None] | None = None,
+) -> ImportResult:
+    result = ImportResult()
+    cache = _Cache()
+    for number, line in lines:
+        key = hashlib.sha256(line.strip().encode()).hexdigest()
+        try:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise LineError(f"JSON không hợp lệ: {exc.msg} (cột {exc.colno})") from None
+            dossier = import_line(record, key, cache)
+        except LineError as exc:
+            message = f"dòng {number}: {exc}"
+            result.add_error(message)
+            if on_error is not None:
+                on_error(message)
+            continue
+        if dossier is None:
+            result.skipped += 1
+        else:
+            result.imported += 1
+        if progress is not None and number % progress_every == 0:
+            progress(number, result)
+    return result

@@ -1,0 +1,47 @@
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from motcua.dossiers.importer import ImportResult, import_dossiers, read_lines
+
+
+class Command(BaseCommand):
+    help = "Replay historical dossiers from a JSON Lines file (CONTRACT.md §5)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--progress-every", type=int, default=1000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+
+        def progress(line: int, result: ImportResult) -> None:
+            rate = line / max(time.monotonic() - started, 1e-9)
+            self.stderr.write(
+                f"… dòng {line}: {result.imported} nhập, {result.skipped} đã có, "
+                f"{result.failed} lỗi ({rate:.0f} dòng/giây)"
+            )
+
+        try:
+            handle = open(options["file"], encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"{options['file']}: {exc.strerror}") from exc
+        with handle:
+            try:
+                result = import_dossiers(
+                    read_lines(handle),
+                    progress=progress,
+                    progress_every=max(1, options["progress_every"]),
+                    on_error=self.stderr.write,
+                )
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"{options['file']}: not UTF-8 text") from exc
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            f"{result.imported} dossiers imported, {result.skipped} already there, "
+            f"{result.failed} lines refused, in {elapsed:.1f} s"
+        )
+        if result.failed:
+            sys.exit(1)

@@ -1,0 +1,273 @@
+"""Dossiers (hồ sơ), their append-only hash-chained history and their files.
+
+Only ``motcua.dossiers.services`` writes these tables; everything else reads them
+through ``motcua.dossiers.selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.units.models import Unit
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Mới đăng ký")
+    RECEIVED = "received", _("Được tiếp nhận")
+    REFUSED = "refused", _("Không được tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung giấy tờ")
+    AWAITING_PAYMENT = "awaiting_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = "withdrawn", _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+    RESOLVED = "resolved", _("Đã xử lý xong")
+    RETURNED = "returned", _("Đã trả kết quả")
+
+
+# TrangThaiHoSo of the national portal (DESIGN.md).
+NATIONAL_STATUS = {
+    Status.SUBMITTED: 1,
+    Status.RECEIVED: 2,
+    Status.REFUSED: 3,
+    Status.PROCESSING: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.AWAITING_PAYMENT: 6,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.RESOLVED: 9,
+    Status.RETURNED: 10,
+}
+FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    ORGANISATION = "organisation", _("Tổ chức, doanh nghiệp")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Giải quyết")
+    DENIED = "denied", _("Không giải quyết")
+
+
+class PaymentState(models.TextChoices):
+    NONE = "none", _("Không phát sinh")
+    REQUESTED = "requested", _("Chờ thanh toán")
+    PAID = "paid", _("Đã thanh toán")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("Trả trực tiếp")
+    POST = "post", _("Trả qua bưu chính")
+    ONLINE = "online", _("Trả trực tuyến")
+
+
+class DossierCounter(models.Model):
+    """The last number used for one unit and one local day; locked while a code is taken."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="unique_counter_day")]
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=48, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục")
+    )
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    case_code = models.CharField(_("trường hợp"), max_length=64, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("nơi tiếp nhận")
+    )
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
+
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    applicant_name_folded = models.CharField(max_length=255, db_index=True, editable=False)
+    applicant_id_number = models.CharField(_("số giấy tờ"), max_length=32, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_dossiers",
+    )
+    summary = models.TextField(_("trích yếu"), blank=True)
+    documents = models.JSONField(_("giấy tờ đã nhận"), default=list, blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices)
+    step_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    step_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_dossiers",
+    )
+    status_before_supplement = models.CharField(max_length=24, blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    extended_due_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_remaining_seconds = models.BigIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    return_method = models.CharField(max_length=8, choices=ReturnMethod.choices, blank=True)
+
+    fee_amount = models.PositiveBigIntegerField(_("số tiền phải nộp"), default=0)
+    payment_state = models.CharField(
+        max_length=10, choices=PaymentState.choices, default=PaymentState.NONE
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    event_count = models.PositiveIntegerField(default=0)
+    history_head = models.CharField(max_length=64, blank=True)
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["step_unit", "status"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def national_status(self) -> int:
+        return NATIONAL_STATUS[Status(self.status)]
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class DossierParticipant(models.Model):
+    """A unit that has held a step of the dossier (inter-agency work): it keeps seeing it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="participants")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "unit"], name="unique_participant"),
+        ]
+
+
+class DossierEvent(models.Model):
+    """One legal action on a dossier. Append-only; each event carries the SHA-256 of its
+    canonical encoding chained to the previous one, so an edit, a deletion or a reordering
+    is detected by ``motcua verify-history``."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "seq"], name="unique_event_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` for an intake: a retry returns the first dossier."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key"),
+        ]
+
+
+class AttachmentKind(models.TextChoices):
+    DOCUMENT = "document", _("Thành phần hồ sơ")
+    SUPPLEMENT = "supplement", _("Bổ sung")
+    RESULT = "result", _("Kết quả")
+    FORM = "form", _("Biểu mẫu")
+    OTHER = "other", _("Khác")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    day = timezone.localdate()
+    return f"dossiers/{day:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
+
+
+class Attachment(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=16, choices=AttachmentKind.choices)
+    document_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=attachment_path, max_length=500)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=128)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

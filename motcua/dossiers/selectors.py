@@ -1,0 +1,104 @@
+"""Every read of dossiers goes through here, scoped to what the user may see, in SQL.
+
+Scope (issue 4): desk, specialists, leaders and unit administrators see the dossiers of
+their units — received there, or with a step there now or before (inter-agency work);
+leaders also see every unit below theirs; a citizen sees their own; system administrators
+see all. A dossier outside the scope does not exist for that user (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from motcua.core.text import fold
+from motcua.dossiers.models import Attachment, Dossier, DossierEvent, DossierParticipant, Status
+from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
+
+
+def _scope_filter(user: AbstractBaseUser | AnonymousUser) -> Q | None:
+    """One Q over the dossiers table; ``None`` means everything (system administrator)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    memberships = list(
+        Membership.objects.filter(user=user).values_list("role", "unit_id", "unit__path")
+    )
+    unit_ids = {unit_id for role, unit_id, _ in memberships if role in STAFF_ROLES and unit_id}
+    leader_paths = {path for role, _, path in memberships if role == Role.LEADER and path}
+    scope = Q(applicant_user=user)
+    if unit_ids:
+        scope |= Q(unit_id__in=unit_ids) | Q(step_unit_id__in=unit_ids)
+        scope |= Exists(
+            DossierParticipant.objects.filter(dossier=OuterRef("pk"), unit_id__in=unit_ids)
+        )
+    for path in leader_paths:
+        below = Unit.objects.filter(path__startswith=path).values("pk")
+        scope |= Q(unit_id__in=below) | Q(step_unit_id__in=below)
+    return scope
+
+
+def dossier_scope(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dossier]:
+    dossiers = Dossier.objects.all()
+    scope = _scope_filter(user)
+    return dossiers if scope is None else dossiers.filter(scope)
+
+
+def dossier_list(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    status: str = "",
+    unit: str = "",
+    procedure: str = "",
+    overdue: bool | None = None,
+    search: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers a user sees, filtered; a fixed number of queries per page."""
+    dossiers = dossier_scope(user=user).select_related(
+        "procedure", "unit", "step_unit", "assignee", "procedure_version"
+    )
+    if status:
+        dossiers = dossiers.filter(status__in=status.split(","))
+    if unit:
+        dossiers = dossiers.filter(Q(unit__code=unit) | Q(step_unit__code=unit))
+    if procedure:
+        dossiers = dossiers.filter(procedure__code=procedure)
+    if overdue is not None:
+        now = now or timezone.now()
+        late = Q(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)
+        dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
+    search = search.strip()[:100]
+    if search:
+        folded = fold(search)
+        match = Q(code__icontains=search)
+        if folded:
+            match |= Q(applicant_name_folded__contains=folded)
+        dossiers = dossiers.filter(match)
+    return dossiers.order_by("-created_at", "-id")
+
+
+def dossier_get(*, user: AbstractBaseUser | AnonymousUser, code: str) -> Dossier:
+    """One dossier by code, or 404 when it does not exist or is outside the user's scope."""
+    dossier = (
+        dossier_scope(user=user)
+        .select_related("procedure", "unit", "step_unit", "assignee", "procedure_version")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def dossier_history(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.order_by("seq")
+
+
+def dossier_attachments(*, dossier: Dossier) -> QuerySet[Attachment]:
+    return dossier.attachments.order_by("uploaded_at", "id")

@@ -1,0 +1,1053 @@
+"""Every write of a dossier: one function per legal action (Decree 118/2025/NĐ-CP).
+
+Each function checks the status against ``lifecycle.TRANSITIONS``, the actor's role and
+unit, and the client's version; applies the clock rule of CONTRACT.md §3; moves the
+workflow step; sets the timestamps; and appends exactly one hash-chained history event,
+all in one transaction. The API, the web pages and the history import all call these;
+nothing else writes a dossier.
+
+``actor=None`` is the system actor (history import without ``by``): it passes the role
+checks but never the status rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from motcua.calendars.selectors import working_calendar
+from motcua.calendars.workingtime import WorkingCalendar
+from motcua.core.text import fold
+from motcua.dossiers.errors import (
+    ActionForbidden,
+    ActionNotAllowed,
+    DossierInvalid,
+    StaleVersion,
+)
+from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
+from motcua.dossiers.models import (
+    FINAL_STATUSES,
+    Channel,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierParticipant,
+    IdempotencyKey,
+    Outcome,
+    PaymentState,
+    ReturnMethod,
+    Status,
+    Timeliness,
+)
+from motcua.dossiers.validation import applicant_clean
+from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.units.models import Membership, Role, Unit
+
+GENESIS = "0" * 64
+SYSTEM_ACTOR = "system"
+DEFAULT_STEPS = [{"name": "Xử lý hồ sơ", "role": "specialist", "hours": 8, "unit": None}]
+
+
+# ---------------------------------------------------------------------------- history
+
+
+def event_payload(event: DossierEvent, code: str) -> dict[str, Any]:
+    """The canonical content of an event that its hash covers."""
+    return {
+        "dossier": code,
+        "seq": event.seq,
+        "action": event.action,
+        "actor": event.actor_name,
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "step": event.step,
+        "note": event.note,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+
+
+def event_hash(event: DossierEvent, code: str) -> str:
+    encoded = json.dumps(
+        event_payload(event, code), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _append_event(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: AbstractBaseUser | None,
+    at: dt.datetime,
+    from_status: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    event = DossierEvent(
+        dossier=dossier,
+        seq=dossier.event_count + 1,
+        action=action,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else SYSTEM_ACTOR,
+        at=at,
+        from_status=from_status,
+        to_status=dossier.status,
+        step=dossier.step_index,
+        note=note,
+        data=data or {},
+        prev_hash=dossier.history_head or GENESIS,
+    )
+    event.hash = event_hash(event, dossier.code)
+    event.save()
+    dossier.event_count = event.seq
+    dossier.history_head = event.hash
+    return event
+
+
+# ---------------------------------------------------------------------------- clock
+
+
+def _days_and_cutoff(dossier: Dossier) -> tuple[Decimal, dt.time | None]:
+    record = dossier.procedure_version.record
+    days = record["processing_days"]
+    for case in record.get("cases") or []:
+        if case["code"] == dossier.case_code:
+            days = case["processing_days"]
+    cutoff = record.get("same_day_cutoff") or settings.MOTCUA_SAME_DAY_CUTOFF
+    return Decimal(str(days)), dt.time.fromisoformat(cutoff)
+
+
+def _start_clock(dossier: Dossier, at: dt.datetime, calendar: WorkingCalendar) -> None:
+    days, cutoff = _days_and_cutoff(dossier)
+    dossier.due_at = calendar.due(at, days, cutoff=cutoff)
+
+
+def timeliness_of(resolved_at: dt.datetime, due_at: dt.datetime) -> Timeliness:
+    """CONTRACT.md §3: late after the due time; early on an earlier local date; else on time."""
+    if resolved_at > due_at:
+        return Timeliness.LATE
+    if timezone.localtime(resolved_at).date() < timezone.localtime(due_at).date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME
+
+
+# ---------------------------------------------------------------------------- who acts
+
+
+def steps_of(dossier: Dossier) -> list[dict[str, Any]]:
+    return list(dossier.procedure_version.record.get("steps") or []) or DEFAULT_STEPS
+
+
+def current_step(dossier: Dossier) -> dict[str, Any] | None:
+    if dossier.step_index is None:
+        return None
+    steps = steps_of(dossier)
+    return steps[dossier.step_index] if dossier.step_index < len(steps) else None
+
+
+def _step_unit(dossier: Dossier, step: dict[str, Any]) -> Unit:
+    if step.get("unit"):
+        unit = Unit.objects.filter(code=step["unit"]).first()
+        if unit is not None:
+            return unit
+    return dossier.unit
+
+
+@dataclass
+class Memberships:
+    """The roles a user holds, read once per request."""
+
+    pairs: set[tuple[str, int | None]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | None) -> Memberships:
+        if user is None or not user.is_authenticated:
+            return cls()
+        return cls(set(Membership.objects.filter(user=user).values_list("role", "unit_id")))
+
+    def holds(self, role: str, unit_id: int | None) -> bool:
+        return (role, unit_id) in self.pairs
+
+
+def actor_kinds(
+    dossier: Dossier, user: AbstractBaseUser | None, memberships: Memberships | None = None
+) -> set[Actor]:
+    """In which capacities ``user`` may act on ``dossier`` (the system actor: all of them)."""
+    if user is None:
+        return set(Actor)
+    m = memberships if memberships is not None else Memberships.of(user)
+    units = {dossier.unit_id, dossier.step_unit_id} - {None}
+    kinds: set[Actor] = set()
+    if m.holds(Role.DESK, dossier.unit_id):
+        kinds.add(Actor.DESK)
+    for role, kind in (
+        (Role.SPECIALIST, Actor.SPECIALIST),
+        (Role.LEADER, Actor.LEADER),
+        (Role.UNIT_ADMIN, Actor.UNIT_ADMIN),
+    ):
+        if any(m.holds(role, unit_id) for unit_id in units):
+            kinds.add(kind)
+    step = current_step(dossier)
+    if dossier.status in {Status.PROCESSING, Status.AWAITING_PAYMENT} and step is not None:
+        if dossier.assignee_id is not None:
+            if dossier.assignee_id == user.pk:
+                kinds.add(Actor.HOLDER)
+        elif m.holds(step["role"], dossier.step_unit_id):
+            kinds.add(Actor.HOLDER)
+    if dossier.applicant_user_id is not None and dossier.applicant_user_id == user.pk:
+        kinds.add(Actor.APPLICANT)
+    return kinds
+
+
+def _may(action: Action, dossier: Dossier, kinds: set[Actor]) -> bool:
+    transition = TRANSITIONS[action]
+    if dossier.status not in transition.sources:
+        return False
+    if action == Action.FORWARD:
+        # From reception the desk hands over; inside processing only the step holder moves on.
+        needed = {Actor.DESK} if dossier.status == Status.RECEIVED else {Actor.HOLDER}
+        if not needed & kinds:
+            return False
+        return dossier.status == Status.RECEIVED or not _at_last_step(dossier)
+    if action == Action.RESOLVE:
+        return Actor.HOLDER in kinds and _at_last_step(dossier)
+    return bool(transition.actors & kinds)
+
+
+def _at_last_step(dossier: Dossier) -> bool:
+    return dossier.step_index is not None and dossier.step_index >= len(steps_of(dossier)) - 1
+
+
+def available_actions(
+    dossier: Dossier, user: AbstractBaseUser | None, memberships: Memberships | None = None
+) -> list[str]:
+    """The actions this user may take on this dossier now."""
+    kinds = actor_kinds(dossier, user, memberships)
+    return [action.value for action in TRANSITIONS if _may(action, dossier, kinds)]
+
+
+def status_actions(dossier: Dossier) -> list[str]:
+    """The actions the current status allows, whoever takes them."""
+    return [a.value for a, t in TRANSITIONS.items() if dossier.status in t.sources]
+
+
+# ---------------------------------------------------------------------------- the runner
+
+
+def _resolve_at(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise DossierInvalid({"at": ["Thời điểm phải có múi giờ."]})
+    return at
+
+
+def _act(
+    *,
+    dossier: Dossier,
+    action: Action,
+    actor: AbstractBaseUser | None,
+    version: int | None,
+    at: dt.datetime | None,
+    note: str,
+    apply: Callable[[Dossier, dt.datetime, set[Actor]], dict[str, Any]],
+) -> Dossier:
+    """Lock the dossier, check status, role and version, apply, append one event."""
+    at = _resolve_at(at)
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "unit")
+            .get(pk=dossier.pk)
+        )
+        transition = TRANSITIONS[action]
+        if locked.status not in transition.sources:
+            raise ActionNotAllowed(
+                f"Không thể “{transition.label}” khi hồ sơ ở trạng thái "
+                f"“{Status(locked.status).label}”.",
+                allowed_actions=status_actions(locked),
+                status=locked.status,
+                version=locked.version,
+            )
+        kinds = actor_kinds(locked, actor)
+        if not _may(action, locked, kinds):
+            if action in {Action.FORWARD, Action.RESOLVE} and Actor.HOLDER in kinds:
+                raise ActionNotAllowed(
+                    "Bước hiện tại là bước cuối: hãy hoàn thành xử lý."
+                    if action == Action.FORWARD
+                    else "Chỉ hoàn thành xử lý ở bước cuối của quy trình.",
+                    allowed_actions=available_actions(locked, actor),
+                    status=locked.status,
+                    version=locked.version,
+                )
+            raise ActionForbidden(
+                f"Vai trò của bạn không được “{transition.label}” hồ sơ này.",
+                allowed_actions=available_actions(locked, actor),
+            )
+        if version is not None and version != locked.version:
+            raise StaleVersion(
+                "Hồ sơ vừa được người khác cập nhật; hãy tải lại để xem trạng thái mới.",
+                current_version=locked.version,
+                status=locked.status,
+                allowed_actions=available_actions(locked, actor),
+            )
+        last_at = (
+            DossierEvent.objects.filter(dossier=locked)
+            .order_by("-seq")
+            .values_list("at", flat=True)
+            .first()
+        )
+        if last_at is not None and at < last_at:
+            raise DossierInvalid({"at": ["Thời điểm trước sự kiện gần nhất của hồ sơ."]})
+        from_status = locked.status
+        data = apply(locked, at, kinds)
+        if locked.status in FINAL_STATUSES:
+            locked.closed_at = at
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        _append_event(
+            locked,
+            action=action.value,
+            actor=actor,
+            at=at,
+            from_status=from_status,
+            note=note,
+            data=data,
+        )
+        locked.save()
+        transaction.on_commit(lambda: _notify(locked.pk, action.value))
+    return locked
+
+
+def _notify(dossier_id: int, action: str) -> None:
+    from motcua.notifications.services import notify_applicant
+
+    notify_applicant(dossier_id=dossier_id, action=action)
+
+
+def _require(value: Any, field_name: str, message: str) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+        raise DossierInvalid({field_name: [message]})
+
+
+# ---------------------------------------------------------------------------- intake
+
+
+def _next_code(unit: Unit, at: dt.datetime) -> str:
+    """``{unit code}-{yyMMdd}-{NNNN}`` from a locked counter row per unit and local day."""
+    day = timezone.localtime(at).date()
+    DossierCounter.objects.bulk_create(
+        [DossierCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
+    )
+    counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
+    DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _checklist(version: ProcedureVersion, case_code: str, received: Any) -> list[dict[str, Any]]:
+    record = version.record
+    items = list(record.get("documents") or [])
+    for case in record.get("cases") or []:
+        if case["code"] == case_code:
+            items = (case.get("documents") or []) + items
+    names = [item["name"] for item in items]
+    marked: set[int] = set()
+    if received is not None:
+        if not isinstance(received, list):
+            raise DossierInvalid({"documents": ["Phải là danh sách giấy tờ đã nhận."]})
+        for i, entry in enumerate(received):
+            name = entry.get("name") if isinstance(entry, dict) else entry
+            if isinstance(name, int) and not isinstance(name, bool) and 0 <= name < len(items):
+                marked.add(name)
+            elif isinstance(name, str) and name in names:
+                marked.add(names.index(name))
+            else:
+                raise DossierInvalid(
+                    {"documents": [f"Mục {i + 1}: “{name}” không có trong thành phần hồ sơ."]}
+                )
+    return [
+        {
+            "index": i,
+            "name": item["name"],
+            "kind": item.get("kind", "original"),
+            "count": item.get("count", 1),
+            "required": item.get("required", True),
+            "received": i in marked,
+        }
+        for i, item in enumerate(items)
+    ]
+
+
+def dossier_intake(
+    *,
+    actor: AbstractBaseUser | None,
+    procedure: Procedure,
+    unit: Unit,
+    channel: str,
+    applicant: dict[str, Any],
+    summary: str = "",
+    documents: Any = None,
+    case_code: str = "",
+    at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    code: str | None = None,
+    import_key: str | None = None,
+    applicant_user: AbstractBaseUser | None = None,
+    as_citizen: bool = False,
+) -> tuple[Dossier, bool]:
+    """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
+    counter or by post (status received, the clock starts now); a citizen submits online
+    (status submitted, the clock starts when the desk accepts). The dossier and its first
+    event are written together or not at all. Returns (dossier, created)."""
+    at = _resolve_at(at)
+    if idempotency_key and actor is not None:
+        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+        if existing is not None:
+            return existing.dossier, False
+
+    errors: dict[str, Any] = {}
+    if channel not in Channel.values:
+        errors["channel"] = ["Kênh phải là counter, online hoặc postal."]
+    cleaned, applicant_errors = applicant_clean(applicant)
+    if applicant_errors:
+        errors["applicant"] = applicant_errors
+    if not procedure.is_active:
+        errors["procedure"] = ["Thủ tục này không còn áp dụng."]
+    elif not procedure.units.filter(pk=unit.pk).exists():
+        errors["unit"] = [f"{unit.name} không thực hiện thủ tục {procedure.code}."]
+    version = procedure.versions.order_by("-number").first()
+    if version is None:
+        errors["procedure"] = ["Thủ tục chưa được công bố."]
+    case_codes = [c["code"] for c in (version.record.get("cases") or [])] if version else []
+    if case_codes and case_code not in case_codes:
+        errors["case"] = [f"Chọn một trường hợp: {', '.join(case_codes)}."]
+    elif case_code and case_code not in case_codes:
+        errors["case"] = [f"Thủ tục không có trường hợp “{case_code}”."]
+    if not isinstance(summary, str) or len(summary) > 2000:
+        errors["summary"] = ["Trích yếu tối đa 2000 ký tự."]
+
+    memberships = Memberships.of(actor)
+    is_desk = actor is None or memberships.holds(Role.DESK, unit.pk)
+    if actor is not None and (as_citizen or not is_desk):
+        # Anyone else files for themselves, online.
+        if channel != Channel.ONLINE and "channel" not in errors:
+            if memberships.pairs - {(Role.CITIZEN, None)}:
+                raise ActionForbidden(f"Chỉ cán bộ một cửa của {unit.name} được tiếp nhận hồ sơ.")
+            errors["channel"] = ["Công dân nộp hồ sơ trực tuyến (channel = online)."]
+        if procedure.online == OnlineLevel.NONE:
+            errors["procedure"] = ["Thủ tục này chưa cung cấp dịch vụ trực tuyến."]
+        applicant_user = actor
+    if errors:
+        raise DossierInvalid(errors)
+    assert version is not None
+    checklist = _checklist(version, case_code, documents)
+
+    online = channel == Channel.ONLINE
+    try:
+        with transaction.atomic():
+            dossier = Dossier(
+                code=code or _next_code(unit, at),
+                procedure=procedure,
+                procedure_version=version,
+                case_code=case_code,
+                unit=unit,
+                channel=channel,
+                applicant_kind=cleaned["kind"],
+                applicant_name=cleaned["name"],
+                applicant_name_folded=fold(cleaned["name"])[:255],
+                applicant_id_number=cleaned["id_number"],
+                applicant_phone=cleaned["phone"],
+                applicant_email=cleaned["email"],
+                applicant_address=cleaned["address"],
+                applicant_user=applicant_user,
+                summary=summary.strip(),
+                documents=checklist,
+                status=Status.SUBMITTED if online else Status.RECEIVED,
+                import_key=import_key,
+                created_at=at if import_key else timezone.now(),
+                fee_amount=_fee_of(version, case_code),
+            )
+            if online:
+                dossier.submitted_at = at
+            else:
+                dossier.received_at = at
+                _start_clock(dossier, at, working_calendar())
+            dossier.save()
+            _append_event(
+                dossier,
+                action=Action.INTAKE.value,
+                actor=actor,
+                at=at,
+                from_status="",
+                data={"channel": channel, "due_at": _iso(dossier.due_at)},
+            )
+            dossier.save(update_fields=["event_count", "history_head"])
+            if idempotency_key and actor is not None:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
+            transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))
+    except IntegrityError:
+        if idempotency_key and actor is not None:
+            existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+            if existing is not None:
+                return existing.dossier, False
+        if code and Dossier.objects.filter(code=code).exists():
+            raise DossierInvalid({"code": [f"Mã hồ sơ {code} đã tồn tại."]}) from None
+        raise
+    return dossier, True
+
+
+def _fee_of(version: ProcedureVersion, case_code: str) -> int:
+    record = version.record
+    amount = (record.get("fee") or {}).get("amount", 0)
+    for case in record.get("cases") or []:
+        if case["code"] == case_code and case.get("fee"):
+            amount = case["fee"]["amount"]
+    return int(amount or 0)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else timezone.localtime(value).isoformat()
+
+
+# ---------------------------------------------------------------------------- actions
+
+
+def dossier_accept(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """The desk accepts an online dossier: it is received and the clock starts now."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = Status.RECEIVED
+        d.received_at = at
+        _start_clock(d, at, working_calendar())
+        return {"due_at": _iso(d.due_at)}
+
+    return _act(
+        dossier=dossier,
+        action=Action.ACCEPT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_refuse(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """The desk refuses an online dossier with a reason (form 03)."""
+    _require(reason, "reason", "Vui lòng nêu lý do từ chối.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = Status.REFUSED
+        return {"reason": reason.strip()}
+
+    return _act(
+        dossier=dossier,
+        action=Action.REFUSE,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    items: Sequence[str],
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Ask the applicant to add or fix documents (form 02); the clock stops."""
+    if isinstance(items, str):
+        items = [items]
+    cleaned = [str(i).strip() for i in (items or []) if str(i).strip()]
+    _require(cleaned, "items", "Vui lòng liệt kê giấy tờ cần bổ sung.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status_before_supplement = d.status
+        d.status = Status.SUPPLEMENT_REQUESTED
+        d.paused_at = at
+        return {"items": cleaned}
+
+    return _act(
+        dossier=dossier,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+    attachments: Sequence[int] = (),
+) -> Dossier:
+    """The applicant (or the desk for them) supplies what was asked. The dossier goes back
+    to the status it left; if the clock had started it restarts with the full time."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = d.status_before_supplement or Status.SUBMITTED
+        d.status_before_supplement = ""
+        d.paused_at = None
+        data: dict[str, Any] = {"attachments": list(attachments)}
+        if d.status != Status.SUBMITTED:
+            _start_clock(d, at, working_calendar())
+            data["due_at"] = _iso(d.due_at)
+        return data
+
+    return _act(
+        dossier=dossier,
+        action=Action.SUPPLEMENT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def _assignee_for(d: Dossier, username: str | None, step: dict[str, Any], unit: Unit) -> Any:
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if (
+        user is None
+        or not Membership.objects.filter(user=user, role=step["role"], unit=unit).exists()
+    ):
+        raise DossierInvalid(
+            {"assignee": [f"“{username}” không giữ vai trò {step['role']} tại {unit.name}."]}
+        )
+    return user
+
+
+def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
+    step = steps_of(d)[index]
+    unit = _step_unit(d, step)
+    d.step_index = index
+    d.step_unit = unit
+    d.assignee = _assignee_for(d, assignee, step, unit)
+    DossierParticipant.objects.bulk_create(
+        [DossierParticipant(dossier=d, unit=unit)], ignore_conflicts=True
+    )
+    return {
+        "step": index,
+        "step_name": step["name"],
+        "step_unit": unit.code,
+        "assignee": d.assignee.get_username() if d.assignee else None,
+    }
+
+
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    assignee: str | None = None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Hand the dossier to the next workflow step (from reception: the first step)."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        index = 0 if d.status == Status.RECEIVED else (d.step_index or 0) + 1
+        d.status = Status.PROCESSING
+        return _enter_step(d, index, assignee)
+
+    return _act(
+        dossier=dossier,
+        action=Action.FORWARD,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_send_back(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Return the dossier to the previous step; from the first step, back to the desk."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        if not d.step_index:
+            d.status = Status.RECEIVED
+            d.step_index = None
+            d.step_unit = None
+            d.assignee = None
+            return {"step": None}
+        return _enter_step(d, d.step_index - 1, None)
+
+    return _act(
+        dossier=dossier,
+        action=Action.SEND_BACK,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_request_payment(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    amount: int,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Ask for the fee or tax (financial obligation); the clock pauses, keeping the working
+    time that is left."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise DossierInvalid({"amount": ["Số tiền phải là số nguyên dương (đồng)."]})
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        calendar = working_calendar()
+        assert d.due_at is not None
+        if at < d.due_at:
+            remaining = calendar.working_seconds_between(at, d.due_at)
+        else:
+            remaining = -calendar.working_seconds_between(d.due_at, at)
+        d.status = Status.AWAITING_PAYMENT
+        d.paused_at = at
+        d.paused_remaining_seconds = remaining
+        d.fee_amount = amount
+        d.payment_state = PaymentState.REQUESTED
+        return {"amount": amount, "remaining_seconds": remaining}
+
+    return _act(
+        dossier=dossier,
+        action=Action.REQUEST_PAYMENT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_confirm_payment(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+    reference: str = "",
+) -> Dossier:
+    """The fee is paid: processing resumes with the working time that was left."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        remaining = d.paused_remaining_seconds or 0
+        if remaining > 0:
+            d.due_at = working_calendar().add_working_seconds(at, remaining)
+        d.status = Status.PROCESSING
+        d.paused_at = None
+        d.paused_remaining_seconds = None
+        d.payment_state = PaymentState.PAID
+        d.paid_at = at
+        return {"due_at": _iso(d.due_at), "reference": reference[:100]}
+
+    return _act(
+        dossier=dossier,
+        action=Action.CONFIRM_PAYMENT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_extend(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    extended_due_at: dt.datetime | None,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Apologise and set a new date (form 04). Timeliness is still judged on ``due_at``."""
+    _require(reason, "reason", "Vui lòng nêu lý do gia hạn.")
+    if extended_due_at is None or timezone.is_naive(extended_due_at):
+        raise DossierInvalid({"extended_due_at": ["Cần ngày hẹn mới, có múi giờ."]})
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        current = d.extended_due_at or d.due_at
+        if extended_due_at <= at or (current is not None and extended_due_at <= current):
+            raise DossierInvalid(
+                {"extended_due_at": ["Ngày hẹn mới phải sau ngày hẹn hiện tại và sau lúc này."]}
+            )
+        d.extended_due_at = extended_due_at
+        return {"extended_due_at": _iso(extended_due_at), "reason": reason.strip()}
+
+    return _act(
+        dossier=dossier,
+        action=Action.EXTEND,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_stop(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """A leader stops processing (form 05)."""
+    _require(reason, "reason", "Vui lòng nêu lý do dừng xử lý.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = Status.STOPPED
+        return {"reason": reason.strip()}
+
+    return _act(
+        dossier=dossier,
+        action=Action.STOP,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_resolve(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    outcome: str = Outcome.GRANTED,
+    reason: str = "",
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """The holder of the last step resolves: resolved_at and timeliness (CONTRACT.md §3)."""
+    if outcome not in Outcome.values:
+        raise DossierInvalid({"outcome": ["Kết quả phải là granted hoặc denied."]})
+    if outcome == Outcome.DENIED:
+        _require(reason, "reason", "Vui lòng nêu lý do không giải quyết.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        assert d.due_at is not None
+        d.status = Status.RESOLVED
+        d.resolved_at = at
+        d.timeliness = timeliness_of(at, d.due_at)
+        d.outcome = outcome
+        return {"outcome": outcome, "reason": reason.strip(), "timeliness": d.timeliness}
+
+    return _act(
+        dossier=dossier,
+        action=Action.RESOLVE,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_return(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    method: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """The desk returns the result: at the counter, by post or online."""
+    if method not in ReturnMethod.values:
+        raise DossierInvalid({"method": ["Cách trả phải là counter, post hoặc online."]})
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = Status.RETURNED
+        d.returned_at = at
+        d.return_method = method
+        return {"method": method}
+
+    return _act(
+        dossier=dossier,
+        action=Action.RETURN,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_withdraw(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """The applicant withdraws the dossier (or the desk records their written request)."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        d.status = Status.WITHDRAWN
+        return {}
+
+    return _act(
+        dossier=dossier,
+        action=Action.WITHDRAW,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+def dossier_assign(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    assignee: str | None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """A leader or unit administrator assigns the current step to an officer (or clears it)."""
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        step = current_step(d)
+        if step is None or d.step_unit is None:
+            raise DossierInvalid({"assignee": ["Hồ sơ chưa ở bước xử lý nào."]})
+        d.assignee = _assignee_for(d, assignee, step, d.step_unit)
+        return {"assignee": d.assignee.get_username() if d.assignee else None}
+
+    return _act(
+        dossier=dossier,
+        action=Action.ASSIGN,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
+ACTION_SERVICES: dict[Action, Callable[..., Dossier]] = {
+    Action.ACCEPT: dossier_accept,
+    Action.REFUSE: dossier_refuse,
+    Action.REQUEST_SUPPLEMENT: dossier_request_supplement,
+    Action.SUPPLEMENT: dossier_supplement,
+    Action.FORWARD: dossier_forward,
+    Action.SEND_BACK: dossier_send_back,
+    Action.REQUEST_PAYMENT: dossier_request_payment,
+    Action.CONFIRM_PAYMENT: dossier_confirm_payment,
+    Action.EXTEND: dossier_extend,
+    Action.STOP: dossier_stop,
+    Action.RESOLVE: dossier_resolve,
+    Action.RETURN: dossier_return,
+    Action.WITHDRAW: dossier_withdraw,
+    Action.ASSIGN: dossier_assign,
+}
+# The inputs each action takes besides version, at and note.
+ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
+    Action.ACCEPT: (),
+    Action.REFUSE: ("reason",),
+    Action.REQUEST_SUPPLEMENT: ("items",),
+    Action.SUPPLEMENT: (),
+    Action.FORWARD: ("assignee",),
+    Action.SEND_BACK: (),
+    Action.REQUEST_PAYMENT: ("amount",),
+    Action.CONFIRM_PAYMENT: ("reference",),
+    Action.EXTEND: ("extended_due_at", "reason"),
+    Action.STOP: ("reason",),
+    Action.RESOLVE: ("outcome", "reason"),
+    Action.RETURN: ("method",),
+    Action.WITHDRAW: (),
+    Action.ASSIGN: ("assignee",),
+}
+
+
+def dossier_act(
+    *,
+    dossier: Dossier,
+    action: Action,
+    actor: AbstractBaseUser | None,
+    params: dict[str, Any],
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Dispatch one action by name with already-typed parameters (API and import)."""
+    service = ACTION_SERVICES[action]
+    kwargs = {name: params[name] for name in ACTION_PARAMS[action] if name in params}
+    required = {
+        Action.REFUSE: "reason",
+        Action.REQUEST_SUPPLEMENT: "items",
+        Action.REQUEST_PAYMENT: "amount",
+        Action.EXTEND: "extended_due_at",
+        Action.STOP: "reason",
+        Action.RETURN: "method",
+    }
+    needed = required.get(action)
+    if needed and needed not in kwargs:
+        raise DossierInvalid({needed: ["Trường này là bắt buộc."]})
+    if action == Action.EXTEND and "reason" not in kwargs:
+        raise DossierInvalid({"reason": ["Trường này là bắt buộc."]})
+    if action == Action.ASSIGN:
+        kwargs.setdefault("assignee", None)
+    return service(dossier=dossier, actor=actor, version=version, at=at, note=note, **kwargs)
