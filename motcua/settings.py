@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.dossiers",
     "motcua.notifications",
+    "motcua.accounts",
+    "motcua.forms",
+    "motcua.reports",
+    "motcua.workspace",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.demo",
 ]

@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("motcua.procedures.api.urls")),
     path("calendar/", include("motcua.calendars.api.urls")),
     path("", include("motcua.dossiers.api.urls")),
+    path("", include("motcua.portal.api.urls")),
+    path("", include("motcua.forms.api.urls")),
+    path("", include("motcua.reports.api.urls")),
 ]

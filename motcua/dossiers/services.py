@@ -36,6 +36,7 @@ from motcua.dossiers.errors import (
     DossierInvalid,
     StaleVersion,
 )
+from motcua.dossiers.hooks import run_event_hooks
 from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
 from motcua.dossiers.models import (
     FINAL_STATUSES,
@@ -116,6 +117,12 @@ def _append_event(
     dossier.event_count = event.seq
     dossier.history_head = event.hash
     return event
+
+
+def _saved_with_hooks(dossier: Dossier, event: DossierEvent) -> None:
+    """Save the dossier, then let other apps react to the event in the same transaction."""
+    dossier.save()
+    run_event_hooks(dossier, event)
 
 
 # ---------------------------------------------------------------------------- clock
@@ -319,7 +326,7 @@ def _act(
             locked.closed_at = at
         locked.version += 1
         locked.updated_at = timezone.now()
-        _append_event(
+        event = _append_event(
             locked,
             action=action.value,
             actor=actor,
@@ -328,7 +335,7 @@ def _act(
             note=note,
             data=data,
         )
-        locked.save()
+        _saved_with_hooks(locked, event)
         transaction.on_commit(lambda: _notify(locked.pk, action.value))
     return locked
 
@@ -488,7 +495,7 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, working_calendar())
             dossier.save()
-            _append_event(
+            event = _append_event(
                 dossier,
                 action=Action.INTAKE.value,
                 actor=actor,
@@ -496,7 +503,7 @@ def dossier_intake(
                 from_status="",
                 data={"channel": channel, "due_at": _iso(dossier.due_at)},
             )
-            dossier.save(update_fields=["event_count", "history_head"])
+            _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
             transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))

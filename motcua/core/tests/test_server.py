@@ -26,7 +26,7 @@ def _wait_for_health(url: str, process: subprocess.Popen[str]) -> int:
         if process.poll() is not None:
             raise AssertionError(f"server exited early with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=1) as response:
                 return int(response.status)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             # Not listening yet: wait for the process a little instead of sleeping.
@@ -57,7 +57,7 @@ def test_serve_answers_healthz_and_stops_on_sigterm(migrated_data_dir: Path) -> 
     )
     try:
         status = _wait_for_health(f"http://127.0.0.1:{port}/healthz", process)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as home:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as home:
             home_status = home.status
             home_headers = dict(home.headers)
     finally:
