@@ -78,7 +78,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        extra = {"year_url": reverse("admin:calendars_calendarday_year_current"), **(extra_context or {})}
+        extra = {
+            "year_url": reverse("admin:calendars_calendarday_year_current"),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context=extra)
 
     def year_view(self, request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -108,9 +111,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
             "previous_year": year - 1 if year > MIN_YEAR else None,
             "next_year": year + 1 if year < MAX_YEAR else None,
             "months": months,
-            "weekday_headers": [("T2", "Thứ Hai"), ("T3", "Thứ Ba"), ("T4", "Thứ Tư"),
-                                ("T5", "Thứ Năm"), ("T6", "Thứ Sáu"), ("T7", "Thứ Bảy"),
-                                ("CN", "Chủ Nhật")],
+            "weekday_headers": [
+                ("T2", "Thứ Hai"),
+                ("T3", "Thứ Ba"),
+                ("T4", "Thứ Tư"),
+                ("T5", "Thứ Năm"),
+                ("T6", "Thứ Sáu"),
+                ("T7", "Thứ Bảy"),
+                ("CN", "Chủ Nhật"),
+            ],
             "marked": marked,
             "working_days": sum(
                 1

@@ -122,9 +122,7 @@ def calendar_year_grid(*, year: int, cal: WorkingCalendar | None = None) -> list
                     mark, name = "weekend", ""
                 else:
                     mark, name = "", ""
-                cells.append(
-                    DayCell(day, day.month == month, cal.is_working_day(day), mark, name)
-                )
+                cells.append(DayCell(day, day.month == month, cal.is_working_day(day), mark, name))
             weeks.append(cells)
         months.append(MonthGrid(year, month, weeks))
     return months

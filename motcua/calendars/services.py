@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import holidays as holidays_package
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,8 +41,8 @@ def package_days(*, years: Iterable[int]) -> dict[date, tuple[str, str]]:
     }
     # A swapped day off is named after the Saturday worked for it; name that Saturday back.
     swapped_for: dict[date, date] = {}
-    for day, name in days.items():
-        match = _SUBSTITUTE.search(name[1])
+    for day, (_kind, holiday_name) in days.items():
+        match = _SUBSTITUTE.search(holiday_name)
         if match:
             dd, mm, yyyy = (int(part) for part in match.groups())
             swapped_for[date(yyyy, mm, dd)] = day
@@ -54,9 +54,10 @@ def package_days(*, years: Iterable[int]) -> dict[date, tuple[str, str]]:
     return days
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
+def _user(actor: Actor) -> Any:
+    """The user to record as ``updated_by``: nobody for anonymous or system changes."""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        return actor  # type: ignore[return-value]
+        return actor
     return None
 
 
@@ -169,7 +170,9 @@ def calendar_seed_from_package(*, years: Iterable[int], actor: Actor = None) -> 
         row = existing.get(day)
         if row is None:
             new_rows.append(
-                CalendarDay(date=day, kind=kind, name=name, source=DaySource.PACKAGE, updated_at=now)
+                CalendarDay(
+                    date=day, kind=kind, name=name, source=DaySource.PACKAGE, updated_at=now
+                )
             )
         elif row.source == DaySource.PACKAGE and (row.kind, row.name) != (kind, name):
             row.kind, row.name, row.updated_at = kind, name, now
@@ -189,8 +192,12 @@ def calendar_seed_from_package(*, years: Iterable[int], actor: Actor = None) -> 
             actor=actor,
             action="calendar.seed",
             target="calendar",
-            data={"years": wanted, "created": report.created, "updated": report.updated,
-                  "deleted": report.deleted},
+            data={
+                "years": wanted,
+                "created": report.created,
+                "updated": report.updated,
+                "deleted": report.deleted,
+            },
         )
     return report
 
@@ -221,6 +228,7 @@ _HEADER = {"date", "ngày", "ngay"}
 
 
 def _read_text(file: str | Path | IO[str] | IO[bytes]) -> tuple[str, str]:
+    raw: str | bytes
     if isinstance(file, str | Path):
         path = Path(file)
         try:

@@ -165,9 +165,7 @@ class Explanation:
             events.append((skipped.day, f"Bỏ qua {_fmt_day(skipped.day)} ({reason})."))
         for workday in self.workdays:
             suffix = f" ({workday.name})" if workday.name else ""
-            events.append(
-                (workday.day, f"Tính {_fmt_day(workday.day)} là ngày làm bù{suffix}.")
-            )
+            events.append((workday.day, f"Tính {_fmt_day(workday.day)} là ngày làm bù{suffix}."))
         lines += [text for _day, text in sorted(events, key=lambda item: item[0])]
         lines.append(f"Hạn trả kết quả: {_fmt_instant(self.due_at)}.")
         return lines
@@ -207,6 +205,13 @@ class WorkingCalendar:
         "_workdays",
         "_years",
     )
+    _day_us: int
+    _holidays: Mapping[date, str]
+    _sessions: tuple[tuple[time, time], ...]
+    _sessions_us: tuple[tuple[int, int], ...]
+    _tz: ZoneInfo
+    _workdays: Mapping[date, str]
+    _years: dict[int, _Year]
 
     def __init__(
         self,

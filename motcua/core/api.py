@@ -33,7 +33,7 @@ class CodeLookupMixin:
         return super().get_object()  # type: ignore[misc]
 
 
-class BearerAuthScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class BearerAuthScheme(OpenApiAuthenticationExtension):
     target_class = "motcua.core.auth.BearerTokenAuthentication"
     name = "bearerAuth"
 
@@ -88,7 +88,7 @@ class TokenView(APIView):
         api_token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         if self.request.method == "DELETE":
             return [IsAuthenticated()]
         return super().get_permissions()

@@ -47,7 +47,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(data, list):
         response.data = {"detail": " ".join(str(item) for item in data)}
     elif isinstance(data, dict) and "detail" not in data:
-        fields = {key: value for key, value in data.items()}
+        fields = dict(data)
         first = next(iter(fields.items()))
         message = first[1][0] if isinstance(first[1], list) and first[1] else first[1]
         response.data = {"detail": f"{first[0]}: {message}", **fields}

@@ -8,7 +8,7 @@ from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -23,7 +23,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return application
 
 
-def run_server(*, host: str, port: int, workers: int, threads: int = 4, quiet: bool = False) -> None:
+def run_server(
+    *, host: str, port: int, workers: int, threads: int = 4, quiet: bool = False
+) -> None:
     """Serve until SIGINT or SIGTERM; gunicorn stops its workers cleanly on either."""
     connections.close_all()  # no connection may be shared with the forked workers
     options = {

@@ -37,7 +37,9 @@ def demo_accounts() -> list[DemoAccount]:
     return [
         DemoAccount("admin", "superuser", None, "Quản trị hệ thống"),
         DemoAccount("motcua.xa", Role.DESK, commune.code, f"Một cửa — {commune.name}"),
-        DemoAccount("chuyenvien.xa", Role.SPECIALIST, commune.code, f"Chuyên viên — {commune.name}"),
+        DemoAccount(
+            "chuyenvien.xa", Role.SPECIALIST, commune.code, f"Chuyên viên — {commune.name}"
+        ),
         DemoAccount("lanhdao.xa", Role.LEADER, commune.code, f"Lãnh đạo — {commune.name}"),
         DemoAccount("quantri.xa", Role.UNIT_ADMIN, commune.code, f"Quản trị — {commune.name}"),
         DemoAccount("motcua.tinh", Role.DESK, centre.code, f"Một cửa — {centre.name}"),
@@ -59,9 +61,7 @@ def demo_load() -> ImportReport:
     report = catalog_import_file(str(CATALOG))
     for account in demo_accounts():
         if account.role == "superuser":
-            user_create_or_update(
-                username=account.username, password=DEMO_PASSWORD, superuser=True
-            )
+            user_create_or_update(username=account.username, password=DEMO_PASSWORD, superuser=True)
         else:
             user_create_or_update(
                 username=account.username,

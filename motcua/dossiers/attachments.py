@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import filetype
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Sum
@@ -61,7 +61,7 @@ def detect_type(head: bytes) -> str | None:
 def attachment_add(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     upload: IO[bytes] | Any,
     name: str,
     kind: str = AttachmentKind.DOCUMENT,

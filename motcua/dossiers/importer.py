@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from motcua.core.errors import DomainError
@@ -70,7 +70,7 @@ class _Cache:
     def __init__(self) -> None:
         self.procedures: dict[str, Procedure | None] = {}
         self.units: dict[str, Unit | None] = {}
-        self.users: dict[str, AbstractBaseUser | None] = {}
+        self.users: dict[str, User | None] = {}
 
     def procedure(self, code: str) -> Procedure | None:
         if code not in self.procedures:
@@ -82,7 +82,7 @@ class _Cache:
             self.units[code] = Unit.objects.filter(code=code).first()
         return self.units[code]
 
-    def user(self, username: str) -> AbstractBaseUser | None:
+    def user(self, username: str) -> User | None:
         if username not in self.users:
             self.users[username] = (
                 get_user_model().objects.filter(username=username, is_active=True).first()
@@ -153,7 +153,7 @@ def import_line(record: Any, line_key: str, cache: _Cache) -> Dossier | None:
             if not isinstance(event, dict):
                 raise LineError(f"{where}: phải là một đối tượng")
             try:
-                action = Action(event.get("action"))
+                action = Action(str(event.get("action")))
             except ValueError:
                 raise LineError(
                     f"{where}.action: không có hành động “{event.get('action')}”"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +20,7 @@ from motcua.dossiers.models import Attachment, Dossier, DossierEvent, DossierPar
 from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
 
-def _scope_filter(user: AbstractBaseUser | AnonymousUser) -> Q | None:
+def _scope_filter(user: User | AnonymousUser) -> Q | None:
     """One Q over the dossiers table; ``None`` means everything (system administrator)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
@@ -31,11 +31,11 @@ def _scope_filter(user: AbstractBaseUser | AnonymousUser) -> Q | None:
     )
     unit_ids = {unit_id for role, unit_id, _ in memberships if role in STAFF_ROLES and unit_id}
     leader_paths = {path for role, _, path in memberships if role == Role.LEADER and path}
-    scope = Q(applicant_user=user)
+    scope: Q = Q(applicant_user=user)
     if unit_ids:
         scope |= Q(unit_id__in=unit_ids) | Q(step_unit_id__in=unit_ids)
-        scope |= Exists(
-            DossierParticipant.objects.filter(dossier=OuterRef("pk"), unit_id__in=unit_ids)
+        scope |= Q(
+            Exists(DossierParticipant.objects.filter(dossier=OuterRef("pk"), unit_id__in=unit_ids))
         )
     for path in leader_paths:
         below = Unit.objects.filter(path__startswith=path).values("pk")
@@ -43,7 +43,7 @@ def _scope_filter(user: AbstractBaseUser | AnonymousUser) -> Q | None:
     return scope
 
 
-def dossier_scope(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dossier]:
+def dossier_scope(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.all()
     scope = _scope_filter(user)
     return dossiers if scope is None else dossiers.filter(scope)
@@ -51,7 +51,7 @@ def dossier_scope(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dossier
 
 def dossier_list(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     status: str = "",
     unit: str = "",
     procedure: str = "",
@@ -83,7 +83,7 @@ def dossier_list(
     return dossiers.order_by("-created_at", "-id")
 
 
-def dossier_get(*, user: AbstractBaseUser | AnonymousUser, code: str) -> Dossier:
+def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
     """One dossier by code, or 404 when it does not exist or is outside the user's scope."""
     dossier = (
         dossier_scope(user=user)

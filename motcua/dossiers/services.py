@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -92,7 +92,7 @@ def _append_event(
     dossier: Dossier,
     *,
     action: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     at: dt.datetime,
     from_status: str,
     note: str = "",
@@ -181,7 +181,7 @@ class Memberships:
     pairs: set[tuple[str, int | None]] = field(default_factory=set)
 
     @classmethod
-    def of(cls, user: AbstractBaseUser | None) -> Memberships:
+    def of(cls, user: User | None) -> Memberships:
         if user is None or not user.is_authenticated:
             return cls()
         return cls(set(Membership.objects.filter(user=user).values_list("role", "unit_id")))
@@ -191,7 +191,7 @@ class Memberships:
 
 
 def actor_kinds(
-    dossier: Dossier, user: AbstractBaseUser | None, memberships: Memberships | None = None
+    dossier: Dossier, user: User | None, memberships: Memberships | None = None
 ) -> set[Actor]:
     """In which capacities ``user`` may act on ``dossier`` (the system actor: all of them)."""
     if user is None:
@@ -240,7 +240,7 @@ def _at_last_step(dossier: Dossier) -> bool:
 
 
 def available_actions(
-    dossier: Dossier, user: AbstractBaseUser | None, memberships: Memberships | None = None
+    dossier: Dossier, user: User | None, memberships: Memberships | None = None
 ) -> list[str]:
     """The actions this user may take on this dossier now."""
     kinds = actor_kinds(dossier, user, memberships)
@@ -267,7 +267,7 @@ def _act(
     *,
     dossier: Dossier,
     action: Action,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None,
     at: dt.datetime | None,
     note: str,
@@ -402,7 +402,7 @@ def _checklist(version: ProcedureVersion, case_code: str, received: Any) -> list
 
 def dossier_intake(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     procedure: Procedure,
     unit: Unit,
     channel: str,
@@ -414,7 +414,7 @@ def dossier_intake(
     idempotency_key: str | None = None,
     code: str | None = None,
     import_key: str | None = None,
-    applicant_user: AbstractBaseUser | None = None,
+    applicant_user: User | None = None,
     as_citizen: bool = False,
 ) -> tuple[Dossier, bool]:
     """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
@@ -537,7 +537,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 def dossier_accept(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
@@ -564,7 +564,7 @@ def dossier_accept(
 def dossier_refuse(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     reason: str,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -591,7 +591,7 @@ def dossier_refuse(
 def dossier_request_supplement(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     items: Sequence[str],
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -623,7 +623,7 @@ def dossier_request_supplement(
 def dossier_supplement(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
@@ -687,7 +687,7 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
 def dossier_forward(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     assignee: str | None = None,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -714,7 +714,7 @@ def dossier_forward(
 def dossier_send_back(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
@@ -744,7 +744,7 @@ def dossier_send_back(
 def dossier_request_payment(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     amount: int,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -783,7 +783,7 @@ def dossier_request_payment(
 def dossier_confirm_payment(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
@@ -816,7 +816,7 @@ def dossier_confirm_payment(
 def dossier_extend(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     extended_due_at: dt.datetime | None,
     reason: str,
     version: int | None = None,
@@ -851,7 +851,7 @@ def dossier_extend(
 def dossier_stop(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     reason: str,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -878,7 +878,7 @@ def dossier_stop(
 def dossier_resolve(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     outcome: str = Outcome.GRANTED,
     reason: str = "",
     version: int | None = None,
@@ -913,7 +913,7 @@ def dossier_resolve(
 def dossier_return(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     method: str,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -943,7 +943,7 @@ def dossier_return(
 def dossier_withdraw(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
@@ -968,7 +968,7 @@ def dossier_withdraw(
 def dossier_assign(
     *,
     dossier: Dossier,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     assignee: str | None,
     version: int | None = None,
     at: dt.datetime | None = None,
@@ -1033,7 +1033,7 @@ def dossier_act(
     *,
     dossier: Dossier,
     action: Action,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     params: dict[str, Any],
     version: int | None = None,
     at: dt.datetime | None = None,

@@ -56,7 +56,7 @@ class VersionInline(admin.TabularInline):
     model = ProcedureVersion
     extra = 0
     fields = ["number", "created_at", "created_by"]
-    readonly_fields = fields
+    readonly_fields = ["number", "created_at", "created_by"]
     can_delete = False
     show_change_link = True
 

@@ -89,7 +89,13 @@ class _Validator:
         self.errors.append(f"{path}: {message}")
 
     def text(
-        self, obj: dict[str, Any], key: str, path: str, *, required: bool = True, max_length: int = 500
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        max_length: int = 500,
     ) -> str:
         value = obj.get(key)
         if value is None or value == "":
@@ -137,7 +143,9 @@ class _Validator:
             return None
         return days
 
-    def money(self, obj: dict[str, Any], key: str, path: str, *, optional: bool) -> dict[str, Any] | None:
+    def money(
+        self, obj: dict[str, Any], key: str, path: str, *, optional: bool
+    ) -> dict[str, Any] | None:
         value = obj.get(key)
         if value is None:
             if not optional:
@@ -153,7 +161,9 @@ class _Validator:
         note = self.text(value, "note", f"{path}.{key}", required=False)
         return {"amount": amount, "note": note}
 
-    def items(self, obj: dict[str, Any], key: str, path: str, *, required: bool = False) -> list[Any]:
+    def items(
+        self, obj: dict[str, Any], key: str, path: str, *, required: bool = False
+    ) -> list[Any]:
         value = obj.get(key)
         if value is None:
             if required:
@@ -211,7 +221,9 @@ def validate_catalog(data: Any) -> _Plan:
     """Check a whole catalogue document; raise ``CatalogError`` with every error found."""
     v = _Validator()
     if not isinstance(data, dict):
-        raise CatalogError(["$: the catalogue must be a JSON object with units, fields, procedures"])
+        raise CatalogError(
+            ["$: the catalogue must be a JSON object with units, fields, procedures"]
+        )
     unknown = set(data) - {"units", "fields", "procedures"}
     for key in sorted(unknown):
         v.error(key, "unknown section")
@@ -265,7 +277,7 @@ def validate_catalog(data: Any) -> _Plan:
         successor = item.get("successor")
         if successor is not None and not _known(successor, unit_codes):
             v.error(f"{p}.successor", f'unknown unit "{successor}"')
-        dates = {}
+        dates: dict[str, dt.date | None] = {}
         for key in ("valid_from", "valid_to"):
             raw = item.get(key)
             dates[key] = None
@@ -382,7 +394,7 @@ def validate_catalog(data: Any) -> _Plan:
                 "issuer": v.text(basis, "issuer", lp, required=False, max_length=255),
                 "url": v.text(basis, "url", lp, required=False),
             }
-            number_ = document["number"]
+            number_ = str(document["number"])
             if number_ in numbers:
                 v.error(f"{lp}.number", f'"{number_}" is listed twice')
             numbers.add(number_)
@@ -491,7 +503,9 @@ def _normalise(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_procedure(record: dict[str, Any], fields: dict[str, Field], units: dict[str, Unit]) -> str:
+def _write_procedure(
+    record: dict[str, Any], fields: dict[str, Field], units: dict[str, Unit]
+) -> str:
     """Create or replace one procedure; returns created, updated or unchanged."""
     existing = procedure_detail_queryset().filter(code=record["code"]).first()
     if existing is not None and procedure_record(existing) == _normalise(record):
@@ -526,7 +540,10 @@ def _write_procedure(record: dict[str, Any], fields: dict[str, Field], units: di
         ProcedureLegalBasis.objects.filter(procedure=procedure).delete()
         outcome = "updated"
     RequiredDocument.objects.bulk_create(
-        [RequiredDocument(procedure=procedure, order=i, **d) for i, d in enumerate(record["documents"])]
+        [
+            RequiredDocument(procedure=procedure, order=i, **d)
+            for i, d in enumerate(record["documents"])
+        ]
     )
     for i, case in enumerate(record["cases"]):
         fee = case["fee"]
@@ -590,24 +607,26 @@ def catalog_import(data: Any) -> ImportReport:
     by_code = {u.code: u for u in Unit.objects.all()}
     created_codes: set[str] = set()
     for item in plan.units:
-        values = {k: item[k] for k in ("name", "level", "address", "phone", "valid_from", "valid_to")}
-        row = by_code.get(item["code"])
-        if row is None:
+        values = {
+            k: item[k] for k in ("name", "level", "address", "phone", "valid_from", "valid_to")
+        }
+        unit_row = by_code.get(item["code"])
+        if unit_row is None:
             by_code[item["code"]] = Unit.objects.create(code=item["code"], **values)
             created_codes.add(item["code"])
             report.units_created += 1
-        elif _set_if_changed(row, values):
-            row.save()
+        elif _set_if_changed(unit_row, values):
+            unit_row.save()
             report.units_updated += 1
     for item in plan.units:
-        row = by_code[item["code"]]
+        linked = by_code[item["code"]]
         links = {
             "parent": by_code[item["parent"]] if item["parent"] else None,
             "successor": by_code[item["successor"]] if item["successor"] else None,
         }
-        if _set_if_changed(row, links):
-            row.save()
-            if row.code not in created_codes:
+        if _set_if_changed(linked, links):
+            linked.save()
+            if linked.code not in created_codes:
                 report.units_updated += 1
 
     fields = {f.code: f for f in Field.objects.all()}

@@ -34,7 +34,9 @@ def _term_filter(term: str) -> Q:
     if connection.vendor == "sqlite":
         # The FTS5 trigram index answers substring LIKE queries without a table scan.
         pattern = "%" + term.replace("%", "").replace("_", "") + "%"
-        return Q(pk__in=RawSQL("SELECT rowid FROM procedures_fts WHERE search_text LIKE %s", [pattern]))
+        return Q(
+            pk__in=RawSQL("SELECT rowid FROM procedures_fts WHERE search_text LIKE %s", [pattern])
+        )
     # On PostgreSQL a GIN pg_trgm index serves LIKE '%term%' on the folded text.
     return Q(search_text__contains=term)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from motcua.procedures.selectors import procedure_detail_queryset, search_docume
 
 @transaction.atomic
 def procedure_publish(
-    *, procedure: Procedure, actor: AbstractBaseUser | AnonymousUser | None = None
+    *, procedure: Procedure, actor: User | AnonymousUser | None = None
 ) -> ProcedureVersion:
     """Refresh the search text and snapshot the procedure as a new version when its record
     changed; an unchanged record keeps its current version (so re-imports are no-ops)."""

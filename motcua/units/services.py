@@ -56,7 +56,9 @@ def user_create_or_update(
         user.email = email
     if full_name:
         parts = full_name.rsplit(" ", 1)
-        user.last_name, user.first_name = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+        user.last_name, user.first_name = (
+            (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+        )
     user.is_superuser = superuser or (user.is_superuser and not created and not resolved)
     # Django admin is for system and unit administrators; officers work in the workspace.
     user.is_staff = user.is_superuser or any(role == Role.UNIT_ADMIN for role, _ in resolved)
@@ -70,6 +72,9 @@ def user_create_or_update(
         actor=None,
         action="user.create" if created else "user.update",
         target=f"user:{username}",
-        data={"roles": [[r.value, u.code if u else None] for r, u in resolved], "superuser": superuser},
+        data={
+            "roles": [[r.value, u.code if u else None] for r, u in resolved],
+            "superuser": superuser,
+        },
     )
     return user

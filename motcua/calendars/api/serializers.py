@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rest_framework import serializers
 
@@ -8,12 +9,16 @@ from motcua.calendars.models import CalendarDay, DayKind
 from motcua.calendars.services import NAME_MAX
 from motcua.calendars.workingtime import WEEKDAYS_VI
 
+_KINDS = "“holiday” (ngày nghỉ) hoặc “workday” (ngày làm bù)."
+
 
 class CalendarDaySerializer(serializers.ModelSerializer):
     weekday = serializers.SerializerMethodField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = CalendarDay
@@ -38,8 +43,8 @@ class CalendarDayWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=DayKind.choices,
         error_messages={
-            "required": "Cần cho biết loại ngày: “holiday” (ngày nghỉ) hoặc “workday” (ngày làm bù).",
-            "invalid_choice": "Loại ngày phải là “holiday” (ngày nghỉ) hoặc “workday” (ngày làm bù).",
+            "required": "Cần cho biết loại ngày: " + _KINDS,
+            "invalid_choice": "Loại ngày phải là " + _KINDS,
         },
     )
     name = serializers.CharField(
@@ -57,7 +62,7 @@ class DaySerializer(serializers.Serializer):
     working = serializers.BooleanField(help_text="Có phải ngày làm việc không")
     kind = serializers.ChoiceField(choices=DayKind.choices, allow_null=True)
     name = serializers.CharField(allow_blank=True)
-    source = serializers.CharField(allow_null=True)
+    source = serializers.CharField(allow_null=True)  # type: ignore[assignment]
 
 
 class SkippedDaySerializer(serializers.Serializer):

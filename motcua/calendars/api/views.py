@@ -152,7 +152,10 @@ _due_examples = [
     ),
     OpenApiExample(
         "Số ngày âm",
-        value={"detail": "Số ngày làm việc không được âm.", "days": ["Số ngày làm việc không được âm."]},
+        value={
+            "detail": "Số ngày làm việc không được âm.",
+            "days": ["Số ngày làm việc không được âm."],
+        },
         response_only=True,
         status_codes=["400"],
     ),
@@ -211,9 +214,9 @@ class DueView(APIView):
             try:
                 values[field] = parse(params.get(field))
             except ValidationError as exc:
-                assert isinstance(exc.detail, dict)
-                errors[field] = exc.detail[field]
-                errors.setdefault("detail", exc.detail["detail"])
+                detail: Any = exc.detail  # always {"detail": ..., field: [...]} from _bad()
+                errors[field] = detail[field]
+                errors.setdefault("detail", detail["detail"])
         if errors:
             raise ValidationError(errors)
         start, days, cutoff = values["start"], values["days"], values["cutoff"]

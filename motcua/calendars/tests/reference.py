@@ -65,7 +65,11 @@ def reference_between(cal: WorkingCalendar, a: datetime, b: datetime) -> int:
 
 
 def reference_due(
-    cal: WorkingCalendar, start: datetime, days: Decimal | int | float, *, cutoff: time | None = None
+    cal: WorkingCalendar,
+    start: datetime,
+    days: Decimal | int | float,
+    *,
+    cutoff: time | None = None,
 ) -> datetime:
     """CONTRACT.md §3 read literally."""
     value = Decimal(str(days))

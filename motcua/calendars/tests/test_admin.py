@@ -55,7 +55,9 @@ def test_the_year_page_needs_an_administrator(officer: Any) -> None:
     assert client.get("/admin/calendars/calendarday/year/2027/").status_code == 302
 
 
-def test_saving_in_the_admin_goes_through_the_service(admin_client: Client, admin_user: Any) -> None:
+def test_saving_in_the_admin_goes_through_the_service(
+    admin_client: Client, admin_user: Any
+) -> None:
     response = admin_client.post(
         "/admin/calendars/calendarday/add/",
         {"date": "2027-03-06", "kind": "workday", "name": "Làm bù"},
@@ -64,9 +66,7 @@ def test_saving_in_the_admin_goes_through_the_service(admin_client: Client, admi
     row = CalendarDay.objects.get(date=date(2027, 3, 6))
     assert (row.source, row.updated_by) == ("admin", admin_user)
     assert AuditEvent.objects.filter(action="calendar.day_set").exists()
-    response = admin_client.post(
-        f"/admin/calendars/calendarday/{row.pk}/delete/", {"post": "yes"}
-    )
+    response = admin_client.post(f"/admin/calendars/calendarday/{row.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(date=date(2027, 3, 6)).exists()
     assert AuditEvent.objects.filter(action="calendar.day_delete").exists()

@@ -76,11 +76,13 @@ def test_a_deadline_across_tet_skips_the_holiday_table_and_counts_a_make_up_satu
         {"date": "2027-02-14", "reason": "weekend", "name": ""},
     ]
     assert explanation["workdays"] == [{"date": "2027-02-20", "name": "Làm bù cho ngày 12/02/2027"}]
-    assert "Tính Thứ Bảy 20/02/2027 là ngày làm bù (Làm bù cho ngày 12/02/2027)." in (
-        explanation["lines"]
+    assert (
+        "Tính Thứ Bảy 20/02/2027 là ngày làm bù (Làm bù cho ngày 12/02/2027)."
+        in (explanation["lines"])
     )
-    assert "Bỏ qua Thứ Hai 08/02/2027 (ngày nghỉ lễ: Mùng ba Tết Nguyên Đán)." in (
-        explanation["lines"]
+    assert (
+        "Bỏ qua Thứ Hai 08/02/2027 (ngày nghỉ lễ: Mùng ba Tết Nguyên Đán)."
+        in (explanation["lines"])
     )
 
 
@@ -216,7 +218,8 @@ def test_list_days_of_a_year(api: APIClient) -> None:
     assert dates == sorted(dates)
     assert all(d.startswith("2027-") for d in dates)
     tet = next(row for row in body["results"] if row["date"] == "2027-02-08")
-    assert tet["kind"] == "holiday" and tet["weekday"] == "Thứ Hai"
+    assert tet["kind"] == "holiday"
+    assert tet["weekday"] == "Thứ Hai"
     assert tet["source"] == "package"
     workdays = api.get("/api/v1/calendar/days", {"year": 2027, "kind": "workday"}).json()
     assert [row["date"] for row in workdays["results"]] == ["2027-02-20"]
@@ -227,7 +230,8 @@ def test_list_days_of_a_year(api: APIClient) -> None:
 @pytest.mark.usefixtures("seeded_2027")
 def test_get_one_day(api: APIClient) -> None:
     body = api.get("/api/v1/calendar/days/2027-02-08").json()
-    assert body["working"] is False and body["kind"] == "holiday"
+    assert body["working"] is False
+    assert body["kind"] == "holiday"
     plain = api.get("/api/v1/calendar/days/2027-03-02").json()
     assert plain == {
         "date": "2027-03-02",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -58,7 +58,7 @@ def test_same_day_cutoff_is_per_procedure() -> None:
 
 
 def test_any_time_zone_in_local_time_out() -> None:
-    start = datetime(2027, 3, 1, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
+    start = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
     result = CAL.due(start, 1)
     assert result == vn(2027, 3, 2, 8)
     assert result.utcoffset() == timedelta(hours=7)
@@ -68,7 +68,7 @@ def test_any_time_zone_in_local_time_out() -> None:
 
 @pytest.mark.parametrize("days", [-1, Decimal("-0.5"), 366, 1000, float("nan"), float("inf")])
 def test_out_of_range_days_are_refused(days: object) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011
+    with pytest.raises(ValueError):
         CAL.due(vn(2027, 3, 1, 8), days)  # type: ignore[arg-type]
 
 
@@ -169,13 +169,18 @@ def test_explanation_lists_skipped_and_counted_days_in_vietnamese() -> None:
     assert lines[-1] == "Hạn trả kết quả: 17:00 Thứ Hai 15/03/2027."
     data = explanation.as_dict()
     assert data["due_at"] == "2027-03-15T17:00:00+07:00"
-    assert data["skipped"][2] == {"date": "2027-03-08", "reason": "holiday", "name": "Ngày nghỉ thử"}
+    assert data["skipped"][2] == {
+        "date": "2027-03-08",
+        "reason": "holiday",
+        "name": "Ngày nghỉ thử",
+    }
 
 
 def test_explanation_of_fractional_and_same_day_deadlines() -> None:
     half = CAL.explain(vn(2027, 3, 1, 10), Decimal("0.5"))
     assert "Thời hạn giải quyết: 0,5 ngày làm việc (4 giờ làm việc)." in half.lines_vi()
     same_day = CAL.explain(vn(2027, 3, 3, 15, 20), 0)
-    assert same_day.same_day and same_day.cutoff == time(15)
+    assert same_day.same_day
+    assert same_day.cutoff == time(15)
     assert same_day.due_at == vn(2027, 3, 4, 17)
     assert same_day.lines_vi()[-1] == "Hạn trả kết quả: 17:00 Thứ Năm 04/03/2027."

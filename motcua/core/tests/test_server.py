@@ -47,8 +47,18 @@ def test_serve_answers_healthz_and_stops_on_sigterm(migrated_data_dir: Path) -> 
         MOTCUA_ALLOWED_HOSTS="127.0.0.1",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "motcua", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "motcua",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
         cwd=migrated_data_dir,
         env=env,
         stdout=subprocess.PIPE,
@@ -76,9 +86,7 @@ def test_serve_answers_healthz_and_stops_on_sigterm(migrated_data_dir: Path) -> 
 
 
 def test_serve_without_allowed_hosts_refuses_to_start(migrated_data_dir: Path) -> None:
-    env = child_env(
-        migrated_data_dir, MOTCUA_ENV="production", MOTCUA_SECRET_KEY="s" * 50
-    )
+    env = child_env(migrated_data_dir, MOTCUA_ENV="production", MOTCUA_SECRET_KEY="s" * 50)
 
     result = run_motcua("serve", data_dir=migrated_data_dir, env=env, timeout=60)
 

@@ -25,8 +25,13 @@ def _production_env(data_dir: Path) -> dict[str, str]:
 
 def test_production_settings_pass_check_deploy_without_warnings(data_dir: Path) -> None:
     result = run_motcua(
-        "manage", "check", "--deploy", "--fail-level", "WARNING",
-        data_dir=data_dir, env=_production_env(data_dir),
+        "manage",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        data_dir=data_dir,
+        env=_production_env(data_dir),
     )
 
     assert result.returncode == 0, result.stderr

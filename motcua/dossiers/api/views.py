@@ -3,9 +3,10 @@ service or selector, serialise."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.http import FileResponse, HttpResponse
+from django.contrib.auth.models import User
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -118,7 +119,7 @@ class DossierListCreateView(APIView):
         assert procedure is not None and unit is not None
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
         dossier, created = dossier_intake(
-            actor=request.user,
+            actor=cast(User, request.user),
             procedure=procedure,
             unit=unit,
             channel=data["channel"],
@@ -177,7 +178,7 @@ class DossierAttachmentsView(APIView):
         upload = form.validated_data["file"]
         attachment = attachment_add(
             dossier=dossier,
-            actor=request.user,
+            actor=cast(User, request.user),
             upload=upload,
             name=upload.name,
             kind=form.validated_data["kind"],
@@ -190,7 +191,7 @@ class AttachmentDownloadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="Tải tệp về", responses={(200, "application/octet-stream"): bytes})
-    def get(self, request: Request, code: str, attachment_id: int) -> HttpResponse:
+    def get(self, request: Request, code: str, attachment_id: int) -> FileResponse:
         dossier = dossier_get(user=request.user, code=code)
         attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
         response = FileResponse(
@@ -219,7 +220,7 @@ class DossierActionView(APIView):
         dossier = dossier_act(
             dossier=dossier,
             action=self.action_name,
-            actor=request.user,
+            actor=cast(User, request.user),
             params=data,
             version=version,
             note=note,

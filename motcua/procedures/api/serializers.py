@@ -14,8 +14,8 @@ class FieldSerializer(serializers.ModelSerializer):
 
 
 class ProcedureListSerializer(serializers.ModelSerializer):
-    field = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    field_name = serializers.CharField(source="field.name", read_only=True)
+    field = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+    field_name = serializers.CharField(source="field.name", read_only=True)  # type: ignore[assignment]
     processing_days = serializers.SerializerMethodField()
 
     class Meta:
@@ -45,7 +45,8 @@ class ProcedureDetailSerializer(serializers.Serializer):
         record["version"] = latest.number if latest else None
         record["field_name"] = instance.field.name
         record["units"] = [
-            {"code": u.code, "name": u.name} for u in sorted(instance.units.all(), key=lambda u: u.code)
+            {"code": u.code, "name": u.name}
+            for u in sorted(instance.units.all(), key=lambda u: u.code)
         ]
         return record
 

@@ -53,7 +53,12 @@ _record_example = OpenApiExample(
             {"name": "Tờ khai đăng ký khai sinh", "kind": "original", "count": 1, "required": True}
         ],
         "legal_basis": [
-            {"number": "60/2014/QH13", "title": "Luật Hộ tịch", "issued": "2014-11-20", "issuer": "Quốc hội"}
+            {
+                "number": "60/2014/QH13",
+                "title": "Luật Hộ tịch",
+                "issued": "2014-11-20",
+                "issuer": "Quốc hội",
+            }
         ],
         "steps": [{"name": "Thẩm định", "role": "specialist", "hours": 4}],
         "version": 1,
@@ -112,7 +117,9 @@ class ProcedureViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
             return Response({**snapshot.record, "version": snapshot.number})
         return Response(ProcedureDetailSerializer(procedure).data)
 
-    @extend_schema(summary="Các phiên bản của thủ tục", responses=ProcedureVersionSerializer(many=True))
+    @extend_schema(
+        summary="Các phiên bản của thủ tục", responses=ProcedureVersionSerializer(many=True)
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, code: str) -> Response:
         if not comparable(code):

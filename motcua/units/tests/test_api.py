@@ -75,8 +75,13 @@ def test_unit_list_queries_do_not_grow_with_the_page(db: None, api_client: Any) 
                 "units": [
                     {"code": "R", "name": "Tỉnh", "level": "province"},
                     *[
-                        {"code": f"C{i}", "name": f"Xã {i}", "level": "commune", "parent": "R",
-                         "successor": "R"}
+                        {
+                            "code": f"C{i}",
+                            "name": f"Xã {i}",
+                            "level": "commune",
+                            "parent": "R",
+                            "successor": "R",
+                        }
                         for i in range(n)
                     ],
                 ]

@@ -28,8 +28,18 @@ def _roles(username: str) -> set[tuple[str, str | None]]:
 
 def test_createuser_gives_each_role_its_unit(catalog: dict[str, Any]) -> None:
     call_command(
-        "createuser", "lan", "--password", "mat-khau-1",
-        "--role", "desk", "--unit", DESK_UNIT, "--role", "leader", "--unit", LEADER_UNIT,
+        "createuser",
+        "lan",
+        "--password",
+        "mat-khau-1",
+        "--role",
+        "desk",
+        "--unit",
+        DESK_UNIT,
+        "--role",
+        "leader",
+        "--unit",
+        LEADER_UNIT,
     )
 
     user = get_user_model().objects.get(username="lan")
@@ -82,7 +92,14 @@ def test_createuser_refuses_unknown_role_or_unit(
 
 def test_createuser_process_exits_1_with_a_plain_message(migrated_data_dir: Path) -> None:
     result = run_motcua(
-        "createuser", "lan", "--password", "x-1234567", "--role", "desk", "--unit", "NOPE",
+        "createuser",
+        "lan",
+        "--password",
+        "x-1234567",
+        "--role",
+        "desk",
+        "--unit",
+        "NOPE",
         data_dir=migrated_data_dir,
     )
 
@@ -94,11 +111,25 @@ def test_createuser_process_exits_1_with_a_plain_message(migrated_data_dir: Path
 def test_createuser_process_with_two_roles_and_data_dir_last(
     migrated_data_dir: Path, catalog_file: Path
 ) -> None:
-    assert run_motcua("import-catalog", str(catalog_file), data_dir=migrated_data_dir).returncode == 0
+    assert (
+        run_motcua("import-catalog", str(catalog_file), data_dir=migrated_data_dir).returncode == 0
+    )
 
     result = run_motcua(
-        "createuser", "lan", "--password", "x-1234567", "--role", "desk", "--unit", DESK_UNIT,
-        "--role", "leader", "--unit", LEADER_UNIT, "--data-dir", str(migrated_data_dir),
+        "createuser",
+        "lan",
+        "--password",
+        "x-1234567",
+        "--role",
+        "desk",
+        "--unit",
+        DESK_UNIT,
+        "--role",
+        "leader",
+        "--unit",
+        LEADER_UNIT,
+        "--data-dir",
+        str(migrated_data_dir),
         data_dir=migrated_data_dir.parent,
     )
 

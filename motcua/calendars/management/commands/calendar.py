@@ -39,7 +39,9 @@ def render_year(year: int) -> str:
         columns = [_month_lines(month) for month in months[row : row + 3]]
         for parts in zip(*columns, strict=True):
             out.append("  ".join(parts).rstrip())
-    out.append("* ngày nghỉ lễ, Tết    + ngày làm bù    (thứ Bảy, Chủ nhật nghỉ nếu không đánh dấu)")
+    out.append(
+        "* ngày nghỉ lễ, Tết    + ngày làm bù    (thứ Bảy, Chủ nhật nghỉ nếu không đánh dấu)"
+    )
     out.append("")
     marked = [
         cell

@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("MOTCUA_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("MOTCUA_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument(
-            "--no-serve", action="store_true", help="prepare the database and stop"
-        )
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
