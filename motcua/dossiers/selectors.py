@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from motcua.core.text import fold
+from motcua.core.text import comparable, fold
 from motcua.dossiers.models import Attachment, Dossier, DossierEvent, DossierParticipant, Status
 from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
@@ -59,7 +59,10 @@ def dossier_list(
     search: str = "",
     now: dt.datetime | None = None,
 ) -> QuerySet[Dossier]:
-    """The dossiers a user sees, filtered; a fixed number of queries per page."""
+    """The dossiers a user sees, filtered; a fixed number of queries per page. Text the
+    database cannot compare (a NUL character) matches nothing instead of failing."""
+    if not all(comparable(value) for value in (status, unit, procedure, search)):
+        return Dossier.objects.none()
     dossiers = dossier_scope(user=user).select_related(
         "procedure", "unit", "step_unit", "assignee", "procedure_version"
     )
@@ -85,6 +88,8 @@ def dossier_list(
 
 def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
     """One dossier by code, or 404 when it does not exist or is outside the user's scope."""
+    if not comparable(code) or len(code) > 64:
+        raise Http404("Không tìm thấy hồ sơ.")
     dossier = (
         dossier_scope(user=user)
         .select_related("procedure", "unit", "step_unit", "assignee", "procedure_version")

@@ -12,10 +12,12 @@ checks but never the status rules.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -126,6 +128,34 @@ def _saved_with_hooks(dossier: Dossier, event: DossierEvent) -> None:
 
 
 # ---------------------------------------------------------------------------- clock
+
+# A history import replays thousands of actions against one calendar: it pins the calendar
+# for its run (one build instead of one stamp query per action) and stays silent (no
+# e-mail to applicants about events years old). Live requests never set these.
+_pinned_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.ContextVar(
+    "motcua_pinned_calendar", default=None
+)
+_silent: contextvars.ContextVar[bool] = contextvars.ContextVar("motcua_silent", default=False)
+
+
+@contextlib.contextmanager
+def replaying(calendar: WorkingCalendar | None = None) -> Iterator[WorkingCalendar]:
+    """Within this block every action uses ``calendar`` (default: the current one) and
+    notifies nobody. The rules applied are the same as live."""
+    pinned = calendar if calendar is not None else working_calendar()
+    cal_token = _pinned_calendar.set(pinned)
+    silent_token = _silent.set(True)
+    try:
+        yield pinned
+    finally:
+        _pinned_calendar.reset(cal_token)
+        _silent.reset(silent_token)
+
+
+def _calendar() -> WorkingCalendar:
+    pinned = _pinned_calendar.get()
+    return pinned if pinned is not None else working_calendar()
+
 
 
 def _days_and_cutoff(dossier: Dossier) -> tuple[Decimal, dt.time | None]:
@@ -336,7 +366,8 @@ def _act(
             data=data,
         )
         _saved_with_hooks(locked, event)
-        transaction.on_commit(lambda: _notify(locked.pk, action.value))
+        if not _silent.get():
+            transaction.on_commit(lambda: _notify(locked.pk, action.value))
     return locked
 
 
@@ -493,7 +524,7 @@ def dossier_intake(
                 dossier.submitted_at = at
             else:
                 dossier.received_at = at
-                _start_clock(dossier, at, working_calendar())
+                _start_clock(dossier, at, _calendar())
             dossier.save()
             event = _append_event(
                 dossier,
@@ -506,7 +537,8 @@ def dossier_intake(
             _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
-            transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))
+            if not _silent.get():
+                transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
@@ -547,7 +579,7 @@ def dossier_accept(
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
         d.status = Status.RECEIVED
         d.received_at = at
-        _start_clock(d, at, working_calendar())
+        _start_clock(d, at, _calendar())
         return {"due_at": _iso(d.due_at)}
 
     return _act(
@@ -638,7 +670,7 @@ def dossier_supplement(
         d.paused_at = None
         data: dict[str, Any] = {"attachments": list(attachments)}
         if d.status != Status.SUBMITTED:
-            _start_clock(d, at, working_calendar())
+            _start_clock(d, at, _calendar())
             data["due_at"] = _iso(d.due_at)
         return data
 
@@ -756,7 +788,7 @@ def dossier_request_payment(
         raise DossierInvalid({"amount": ["Số tiền phải là số nguyên dương (đồng)."]})
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
-        calendar = working_calendar()
+        calendar = _calendar()
         assert d.due_at is not None
         if at < d.due_at:
             remaining = calendar.working_seconds_between(at, d.due_at)
@@ -794,7 +826,7 @@ def dossier_confirm_payment(
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
         remaining = d.paused_remaining_seconds or 0
         if remaining > 0:
-            d.due_at = working_calendar().add_working_seconds(at, remaining)
+            d.due_at = _calendar().add_working_seconds(at, remaining)
         d.status = Status.PROCESSING
         d.paused_at = None
         d.paused_remaining_seconds = None

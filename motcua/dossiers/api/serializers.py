@@ -3,10 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
-from motcua.dossiers.models import Attachment, Dossier, DossierEvent, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Attachment,
+    AttachmentKind,
+    Channel,
+    Dossier,
+    DossierEvent,
+    Outcome,
+    PaymentState,
+    ReturnMethod,
+    Status,
+    Timeliness,
+)
 from motcua.dossiers.services import available_actions, current_step
 
 
@@ -15,7 +28,9 @@ def local_iso(value: Any) -> str | None:
 
 
 class ApplicantSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["citizen", "organisation"], default="citizen")
+    """The applicant as the client sends it (validated by the service, Vietnamese messages)."""
+
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN)
     name = serializers.CharField(max_length=255)
     id_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -23,14 +38,19 @@ class ApplicantSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
+@extend_schema_field(ApplicantSerializer)
+class ApplicantField(serializers.JSONField):
+    """Any JSON here: the service checks it field by field and answers in Vietnamese."""
+
+
 class DossierCreateSerializer(serializers.Serializer):
     """Intake input. Applicant details are validated by the service (Vietnamese messages)."""
 
     procedure = serializers.CharField(max_length=32, help_text="Mã thủ tục, ví dụ 1.001193")
     unit = serializers.CharField(max_length=32, help_text="Mã đơn vị tiếp nhận")
-    channel = serializers.ChoiceField(choices=["counter", "online", "postal"], default="online")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     case = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    applicant = serializers.JSONField(help_text="{kind, name, id_number, phone, email, address}")
+    applicant = ApplicantField(help_text="Chủ hồ sơ: {kind, name, id_number, phone, email, address}")
     summary = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     documents = serializers.ListField(
         child=serializers.JSONField(),
@@ -39,12 +59,134 @@ class DossierCreateSerializer(serializers.Serializer):
     )
 
 
-class DossierSerializer(serializers.ModelSerializer):
-    """The dossier as CONTRACT.md §2 names it; timestamps in local time with offset."""
+class _NamedRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _ApplicantOutSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    name = serializers.CharField()
+    id_number = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+
+
+class _ChecklistItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="original (bản chính) hoặc copy (bản sao)")
+    count = serializers.IntegerField()
+    required = serializers.BooleanField()
+    received = serializers.BooleanField(help_text="Đã nhận khi tiếp nhận")
+
+
+class _StepSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Thứ tự bước, từ 0")
+    name = serializers.CharField()
+    role = serializers.CharField(help_text="Vai trò giữ bước: specialist, leader, …")
+    unit = serializers.CharField(allow_null=True, help_text="Mã đơn vị đang giữ bước")
+
+
+class _FeeSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(help_text="Số tiền phải nộp (đồng)")
+    state = serializers.ChoiceField(choices=PaymentState.choices)
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+_DOSSIER_EXAMPLE = {
+    "code": "000.01.01.H99-270301-0001",
+    "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh"},
+    "procedure_version": 1,
+    "case": None,
+    "unit": {"code": "000.01.01.H99", "name": "UBND xã Mẫu"},
+    "channel": "counter",
+    "applicant": {
+        "kind": "citizen",
+        "name": "Nguyễn Văn A",
+        "id_number": "001203004567",
+        "phone": "0901234567",
+        "email": "a@example.vn",
+        "address": "Số 1, xã Mẫu",
+    },
+    "summary": "Đăng ký khai sinh cho con",
+    "documents": [
+        {
+            "index": 0,
+            "name": "Tờ khai đăng ký khai sinh",
+            "kind": "original",
+            "count": 1,
+            "required": True,
+            "received": True,
+        }
+    ],
+    "status": "received",
+    "status_label": "Được tiếp nhận",
+    "national_status": 2,
+    "step": None,
+    "assignee": None,
+    "submitted_at": None,
+    "received_at": "2027-03-01T08:15:00+07:00",
+    "due_at": "2027-03-01T17:00:00+07:00",
+    "extended_due_at": None,
+    "resolved_at": None,
+    "returned_at": None,
+    "timeliness": None,
+    "outcome": None,
+    "return_method": None,
+    "fee": {"amount": 0, "state": "none", "paid_at": None},
+    "version": 1,
+    "allowed_actions": ["request-supplement", "forward", "withdraw"],
+    "created_at": "2027-03-01T08:15:00+07:00",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("Hồ sơ vừa tiếp nhận tại quầy", value=_DOSSIER_EXAMPLE)]
+)
+class DossierSerializer(serializers.Serializer):
+    """The dossier as CONTRACT.md §2 names it; timestamps in local time with offset.
+
+    The fields below document the output; ``to_representation`` builds it directly from
+    the row and its ``select_related`` neighbours (no query per dossier)."""
+
+    code = serializers.CharField(help_text="{mã đơn vị}-{yyMMdd}-{NNNN}")
+    procedure = _NamedRefSerializer()
+    procedure_version = serializers.IntegerField()
+    case = serializers.CharField(allow_null=True, help_text="Mã trường hợp của thủ tục")
+    unit = _NamedRefSerializer(help_text="Đơn vị tiếp nhận")
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    applicant = _ApplicantOutSerializer()
+    summary = serializers.CharField(allow_blank=True)
+    documents = _ChecklistItemSerializer(many=True, help_text="Thành phần hồ sơ đã nhận")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    national_status = serializers.IntegerField(help_text="TrangThaiHoSo (1–10)")
+    step = _StepSerializer(allow_null=True, help_text="Bước xử lý hiện tại")
+    assignee = serializers.CharField(allow_null=True, help_text="Người được phân công")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Ngày hẹn trả")
+    extended_due_at = serializers.DateTimeField(allow_null=True, help_text="Ngày hẹn mới")
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    timeliness = serializers.ChoiceField(
+        choices=Timeliness.choices, allow_null=True, help_text="null khi chưa giải quyết"
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
+    return_method = serializers.ChoiceField(choices=ReturnMethod.choices, allow_null=True)
+    fee = _FeeSerializer()
+    version = serializers.IntegerField(help_text="Gửi lại trong mọi hành động")
+    allowed_actions = serializers.ListField(
+        child=serializers.CharField(), help_text="Hành động người dùng này được làm lúc này"
+    )
+    created_at = serializers.DateTimeField()
 
     def to_representation(self, d: Dossier) -> dict[str, Any]:
         step = current_step(d)
         user = self.context.get("user")
+        memberships = self.context.get("memberships")
         return {
             "code": d.code,
             "procedure": {"code": d.procedure.code, "name": d.procedure.name},
@@ -63,7 +205,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "summary": d.summary,
             "documents": d.documents,
             "status": d.status,
-            "status_label": Status(d.status).label,
+            "status_label": str(Status(d.status).label),
             "national_status": d.national_status,
             "step": None
             if step is None
@@ -89,13 +231,11 @@ class DossierSerializer(serializers.ModelSerializer):
                 "paid_at": local_iso(d.paid_at),
             },
             "version": d.version,
-            "allowed_actions": available_actions(d, user) if user is not None else [],
+            "allowed_actions": (
+                available_actions(d, user, memberships) if user is not None else []
+            ),
             "created_at": local_iso(d.created_at),
         }
-
-    class Meta:
-        model = Dossier
-        fields = ["code"]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -143,9 +283,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
-    kind = serializers.ChoiceField(
-        choices=["document", "supplement", "result", "other"], default="document"
-    )
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
     document_index = serializers.IntegerField(required=False, min_value=0, max_value=200)
 
 
@@ -154,13 +292,39 @@ class ActionSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1, help_text="Phiên bản hồ sơ đã đọc")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    items = serializers.ListField(
-        child=serializers.CharField(max_length=500), required=False, max_length=50
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="refuse, extend, stop, resolve (denied): lý do",
     )
-    amount = serializers.IntegerField(required=False, min_value=1, max_value=10**12)
-    method = serializers.ChoiceField(choices=["counter", "post", "online"], required=False)
-    extended_due_at = serializers.DateTimeField(required=False)
-    assignee = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    outcome = serializers.ChoiceField(choices=["granted", "denied"], required=False)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        max_length=50,
+        help_text="request-supplement: giấy tờ cần bổ sung",
+    )
+    amount = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**12, help_text="request-payment: số tiền (đồng)"
+    )
+    method = serializers.ChoiceField(
+        choices=ReturnMethod.choices, required=False, help_text="return: cách trả kết quả"
+    )
+    extended_due_at = serializers.DateTimeField(
+        required=False, help_text="extend: ngày hẹn mới, có múi giờ"
+    )
+    assignee = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="forward, assign: tên đăng nhập người được giao",
+    )
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, help_text="resolve: mặc định granted"
+    )
+    reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="confirm-payment: số biên lai hoặc mã giao dịch",
+    )

@@ -34,7 +34,7 @@ from motcua.dossiers.selectors import (
     dossier_history,
     dossier_list,
 )
-from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.dossiers.services import Memberships, dossier_act, dossier_intake
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 
@@ -57,6 +57,12 @@ _intake_example = OpenApiExample(
     },
     request_only=True,
 )
+
+
+def _context(request: Request) -> dict[str, Any]:
+    """What the dossier serializer needs to name the allowed actions: the user's roles,
+    read once per request (not once per dossier)."""
+    return {"user": request.user, "memberships": Memberships.of(request.user)}
 
 
 class DossierListCreateView(APIView):
@@ -88,7 +94,7 @@ class DossierListCreateView(APIView):
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
-        data = DossierSerializer(page, many=True, context={"user": request.user}).data
+        data = DossierSerializer(page, many=True, context=_context(request)).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -130,7 +136,7 @@ class DossierListCreateView(APIView):
             idempotency_key=key,
         )
         response = Response(
-            DossierSerializer(dossier, context={"user": request.user}).data,
+            DossierSerializer(dossier, context=_context(request)).data,
             status=status.HTTP_201_CREATED,
         )
         if not created:
@@ -144,7 +150,7 @@ class DossierDetailView(APIView):
     @extend_schema(summary="Chi tiết hồ sơ", responses=DossierSerializer)
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
-        return Response(DossierSerializer(dossier, context={"user": request.user}).data)
+        return Response(DossierSerializer(dossier, context=_context(request)).data)
 
 
 class DossierHistoryView(APIView):
@@ -225,7 +231,7 @@ class DossierActionView(APIView):
             version=version,
             note=note,
         )
-        return Response(DossierSerializer(dossier, context={"user": request.user}).data)
+        return Response(DossierSerializer(dossier, context=_context(request)).data)
 
 
 class ErrorSerializer(serializers.Serializer):

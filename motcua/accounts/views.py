@@ -1,0 +1,181 @@
+"""Pages of citizen accounts: register, verify the e-mail, sign in and out, reset the
+password, profile. Sign-in and password reset are rate-limited per client and per account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.accounts import services
+from motcua.accounts.forms import (
+    CitizenLoginForm,
+    CitizenPasswordResetForm,
+    CitizenSetPasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResendVerificationForm,
+    username_for,
+)
+from motcua.accounts.ratelimit import client_ip, rate_limited
+
+
+def _rate(scope: str) -> str:
+    return str(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+
+
+def too_many(request: HttpRequest, message: str) -> HttpResponse:
+    """The Vietnamese "too many requests" page (429)."""
+    return render(request, "accounts/too_many.html", {"message": message}, status=429)
+
+
+def _limited(request: HttpRequest, scope: str, *idents: str) -> bool:
+    """One hit per client address and per account named in the form."""
+    keys = [f"ip:{client_ip(request)}", *(f"id:{i.lower()}" for i in idents if i)]
+    return any([rate_limited(scope, key, _rate("login")) for key in keys])
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:my_dossiers")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "register"):
+            return too_many(request, _("Bạn đã đăng ký quá nhiều lần. Vui lòng thử lại sau ít phút."))
+        if form.is_valid():
+            data = form.cleaned_data
+            services.citizen_register(
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                password=data["password1"],
+            )
+            request.session["verify_email"] = data["email"]
+            return redirect("accounts:verify_sent")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_sent(request: HttpRequest) -> HttpResponse:
+    """"Check your mailbox", with a form to send the link again."""
+    form = ResendVerificationForm(
+        request.POST or None, initial={"email": request.session.get("verify_email", "")}
+    )
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        if _limited(request, "verify", email):
+            return too_many(request, _("Đã gửi quá nhiều thư. Vui lòng thử lại sau ít phút."))
+        if form.is_valid():
+            user = (
+                get_user_model()
+                .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
+                .first()
+            )
+            profile = services.profile_of(user) if user else None
+            if user is not None and profile is not None and not profile.is_verified:
+                services.verification_send(user=user)
+            # The same answer whether or not the address is known: no account discovery.
+            messages.success(
+                request, _("Nếu địa chỉ này cần xác nhận, một thư mới vừa được gửi đến.")
+            )
+            return redirect("accounts:verify_sent")
+    return render(request, "accounts/verify_sent.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.email_verify(token=token)
+    if user is None:
+        return render(request, "accounts/verify_failed.html", status=400)
+    messages.success(request, _("Đã xác nhận thư điện tử. Mời bạn đăng nhập."))
+    return redirect("accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = CitizenLoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        identifier = username_for(request.POST.get("username", "").strip())
+        if _limited(request, "login", identifier):
+            return too_many(
+                request,
+                _("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng đợi một phút rồi thử lại."),
+            )
+        return super().post(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        return str(reverse_lazy("portal:my_dossiers"))
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("portal:home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = CitizenPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _limited(request, "reset", request.POST.get("email", "").strip()):
+            return too_many(request, _("Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
+        return super().post(request, *args, **kwargs)
+
+    def get_extra_email_context(self) -> dict[str, Any]:
+        return {"SITE_URL": settings.SITE_URL}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = CitizenSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    current = services.applicant_of(user)
+    form = ProfileForm(
+        request.POST or None,
+        user=user,
+        initial={
+            "full_name": current.name,
+            "id_number": current.id_number,
+            "phone": current.phone,
+            "email": current.email,
+            "address": current.address,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.profile_update(user=user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin cá nhân."))
+        if changed:
+            messages.warning(
+                request,
+                _("Hãy mở liên kết trong thư vừa gửi đến địa chỉ mới để xác nhận trước lần đăng nhập sau."),
+            )
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
