@@ -17,7 +17,7 @@ COMMANDS = {
     "createuser": "create or update a user and their roles",
     "import-catalog": "import units, fields and procedures (JSON)",
     "export-catalog": "export the catalogue in the import format",
-    "calendar": "working-time calendar: import a schedule, show a year",
+    "calendar": "working-time calendar: import a schedule, show a year, seed defaults",
     "manage": "run any Django management command",
 }
 
