@@ -14,7 +14,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,11 @@ def motcua() -> Callable[..., subprocess.CompletedProcess[str]]:
 
 
 @pytest.fixture
-def migrated_data_dir(data_dir: Path) -> Iterator[Path]:
+def migrated_data_dir(data_dir: Path) -> Path:
     """A data dir whose embedded database has been created by ``motcua migrate``."""
     result = run_motcua("migrate", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
-    yield data_dir
+    return data_dir
 
 
 @pytest.fixture(autouse=True, scope="session")

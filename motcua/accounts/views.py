@@ -48,7 +48,7 @@ def _limited(request: HttpRequest, scope: str, *idents: str) -> bool:
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:my_dossiers")
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _limited(request, "register"):
             return too_many(request, _("Bạn đã đăng ký quá nhiều lần. Vui lòng thử lại sau ít phút."))
@@ -69,7 +69,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def verify_sent(request: HttpRequest) -> HttpResponse:
     """"Check your mailbox", with a form to send the link again."""
     form = ResendVerificationForm(
-        request.POST or None, initial={"email": request.session.get("verify_email", "")}
+        request.POST if request.method == "POST" else None, initial={"email": request.session.get("verify_email", "")}
     )
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -135,8 +135,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             return too_many(request, _("Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
         return super().post(request, *args, **kwargs)
 
-    def get_extra_email_context(self) -> dict[str, Any]:
-        return {"SITE_URL": settings.SITE_URL}
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Links in mail point at the public address, not at whatever Host the request had.
+        self.extra_email_context = {"SITE_URL": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -153,13 +155,13 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-@login_required
+@login_required(login_url="accounts:login")
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     current = services.applicant_of(user)
     form = ProfileForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         user=user,
         initial={
             "full_name": current.name,

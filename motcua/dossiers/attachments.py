@@ -27,7 +27,7 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
-MAX_DOSSIER_BYTES_FACTOR = 10  # a dossier holds at most ten times the per-file limit
+MAX_DOSSIER_BYTES_FACTOR = 10  # by default a dossier holds ten times the per-file limit
 
 
 class AttachmentTooLarge(DossierError):
@@ -40,6 +40,14 @@ class AttachmentTypeNotAllowed(DossierError):
 
 def max_file_bytes() -> int:
     return int(settings.MOTCUA_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def max_dossier_bytes() -> int:
+    """``MOTCUA_MAX_DOSSIER_UPLOAD_MB`` when set, else ten times the per-file limit."""
+    mb = getattr(settings, "MOTCUA_MAX_DOSSIER_UPLOAD_MB", None)
+    if mb:
+        return int(mb) * 1024 * 1024
+    return max_file_bytes() * MAX_DOSSIER_BYTES_FACTOR
 
 
 def sanitise_name(name: str, extension: str) -> str:
@@ -63,7 +71,7 @@ def attachment_add(
     dossier: Dossier,
     actor: User | None,
     upload: IO[bytes] | Any,
-    name: str,
+    name: str | None,
     kind: str = AttachmentKind.DOCUMENT,
     document_index: int | None = None,
 ) -> Attachment:
@@ -106,7 +114,7 @@ def attachment_add(
             "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX (kiểm tra theo nội dung tệp)."
         )
     used = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
-    if used + total > limit * MAX_DOSSIER_BYTES_FACTOR:
+    if used + total > max_dossier_bytes():
         raise AttachmentTooLarge("Tổng dung lượng tệp của hồ sơ vượt giới hạn.")
 
     upload.seek(0)
@@ -114,7 +122,7 @@ def attachment_add(
         dossier=dossier,
         kind=kind,
         document_index=document_index,
-        name=sanitise_name(name, ALLOWED_TYPES[mime]),
+        name=sanitise_name(name or "", ALLOWED_TYPES[mime]),
         size=total,
         sha256=digest.hexdigest(),
         content_type=mime,

@@ -24,7 +24,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import Channel, Dossier
-from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.dossiers.services import dossier_act, dossier_intake, replaying
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 
@@ -90,11 +90,31 @@ class _Cache:
         return self.users[username]
 
 
+_TEXT_PARAMS = {"reason", "method", "outcome", "reference", "note"}
+
+
 def _event_params(event: dict[str, Any], where: str) -> dict[str, Any]:
+    """The action's inputs with the JSON types the services expect, or a LineError."""
     params = {k: v for k, v in event.items() if k not in {"action", "at", "by", "note"}}
     unknown = set(event) - EVENT_KEYS
     if unknown:
         raise LineError(f"{where}: trường không hỗ trợ: {', '.join(sorted(unknown))}")
+    for key in _TEXT_PARAMS & set(event):
+        if not isinstance(event[key], str):
+            raise LineError(f"{where}.{key}: phải là chuỗi ký tự")
+    if "assignee" in params and not isinstance(params["assignee"], str | None):
+        raise LineError(f"{where}.assignee: phải là tên đăng nhập")
+    if "items" in params:
+        items = params["items"]
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise LineError(f"{where}.items: phải là danh sách chuỗi ký tự")
+        params["items"] = items
+    if "amount" in params and (
+        isinstance(params["amount"], bool) or not isinstance(params["amount"], int)
+    ):
+        raise LineError(f"{where}.amount: phải là số nguyên (đồng)")
     if "extended_due_at" in params:
         params["extended_due_at"] = _instant(params["extended_due_at"], f"{where}.extended_due_at")
     return params
@@ -201,26 +221,45 @@ def import_dossiers(
     progress_every: int = 1000,
     on_error: Callable[[str], None] | None = None,
 ) -> ImportResult:
+    """Import every line; one transaction per line. The calendar is read once for the run
+    and nobody is notified (``services.replaying``): the rules are the live ones."""
     result = ImportResult()
     cache = _Cache()
-    for number, line in lines:
-        key = hashlib.sha256(line.strip().encode()).hexdigest()
-        try:
+    last = processed = 0
+    with replaying():
+        for number, line in lines:
+            last = number
+            processed += 1
+            key = hashlib.sha256(line.strip().encode()).hexdigest()
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LineError(f"JSON không hợp lệ: {exc.msg} (cột {exc.colno})") from None
-            dossier = import_line(record, key, cache)
-        except LineError as exc:
-            message = f"dòng {number}: {exc}"
-            result.add_error(message)
-            if on_error is not None:
-                on_error(message)
-            continue
-        if dossier is None:
-            result.skipped += 1
-        else:
-            result.imported += 1
-        if progress is not None and number % progress_every == 0:
-            progress(number, result)
+                dossier = _import_text(line, key, cache)
+            except LineError as exc:
+                message = f"dòng {number}: {exc}"
+                result.add_error(message)
+                if on_error is not None:
+                    on_error(message)
+                dossier = None
+            else:
+                if dossier is None:
+                    result.skipped += 1
+                else:
+                    result.imported += 1
+            if progress is not None and processed % progress_every == 0:
+                progress(number, result)
+    if progress is not None and processed % progress_every:
+        progress(last, result)
     return result
+
+
+def _import_text(line: str, key: str, cache: _Cache) -> Dossier | None:
+    if "\x00" in line or "\\u0000" in line:
+        raise LineError("dòng chứa ký tự NUL")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise LineError(f"JSON không hợp lệ: {exc.msg} (cột {exc.colno})") from None
+    try:
+        return import_line(record, key, cache)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        # A value of a shape no rule expected: refuse the line, never the whole import.
+        raise LineError(f"dữ liệu không đúng kiểu ({type(exc).__name__}: {exc})") from None

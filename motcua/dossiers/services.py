@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -157,7 +157,6 @@ def _calendar() -> WorkingCalendar:
     return pinned if pinned is not None else working_calendar()
 
 
-
 def _days_and_cutoff(dossier: Dossier) -> tuple[Decimal, dt.time | None]:
     record = dossier.procedure_version.record
     days = record["processing_days"]
@@ -211,7 +210,7 @@ class Memberships:
     pairs: set[tuple[str, int | None]] = field(default_factory=set)
 
     @classmethod
-    def of(cls, user: User | None) -> Memberships:
+    def of(cls, user: User | AnonymousUser | None) -> Memberships:
         if user is None or not user.is_authenticated:
             return cls()
         return cls(set(Membership.objects.filter(user=user).values_list("role", "unit_id")))
@@ -305,6 +304,8 @@ def _act(
 ) -> Dossier:
     """Lock the dossier, check status, role and version, apply, append one event."""
     at = _resolve_at(at)
+    if not isinstance(note, str) or "\x00" in note or len(note) > 2000:
+        raise DossierInvalid({"note": ["Ghi chú là văn bản, tối đa 2000 ký tự."]})
     with transaction.atomic():
         locked = (
             Dossier.objects.select_for_update()
@@ -320,6 +321,15 @@ def _act(
                 status=locked.status,
                 version=locked.version,
             )
+        # A stale version wins over the role check: what the client saw is gone (two officers
+        # racing on one version get one success and one 409, whatever the loser's role now).
+        if version is not None and version != locked.version:
+            raise StaleVersion(
+                "Hồ sơ vừa được người khác cập nhật; hãy tải lại để xem trạng thái mới.",
+                current_version=locked.version,
+                status=locked.status,
+                allowed_actions=available_actions(locked, actor),
+            )
         kinds = actor_kinds(locked, actor)
         if not _may(action, locked, kinds):
             if action in {Action.FORWARD, Action.RESOLVE} and Actor.HOLDER in kinds:
@@ -333,13 +343,6 @@ def _act(
                 )
             raise ActionForbidden(
                 f"Vai trò của bạn không được “{transition.label}” hồ sơ này.",
-                allowed_actions=available_actions(locked, actor),
-            )
-        if version is not None and version != locked.version:
-            raise StaleVersion(
-                "Hồ sơ vừa được người khác cập nhật; hãy tải lại để xem trạng thái mới.",
-                current_version=locked.version,
-                status=locked.status,
                 allowed_actions=available_actions(locked, actor),
             )
         last_at = (
@@ -476,8 +479,8 @@ def dossier_intake(
         errors["case"] = [f"Chọn một trường hợp: {', '.join(case_codes)}."]
     elif case_code and case_code not in case_codes:
         errors["case"] = [f"Thủ tục không có trường hợp “{case_code}”."]
-    if not isinstance(summary, str) or len(summary) > 2000:
-        errors["summary"] = ["Trích yếu tối đa 2000 ký tự."]
+    if not isinstance(summary, str) or len(summary) > 2000 or "\x00" in summary:
+        errors["summary"] = ["Trích yếu là văn bản, tối đa 2000 ký tự."]
 
     memberships = Memberships.of(actor)
     is_desk = actor is None or memberships.holds(Role.DESK, unit.pk)

@@ -13,6 +13,8 @@ from motcua.dossiers.models import ApplicantKind
 _PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9|2)\d{8,9}$")
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+# Control characters (NUL above all: PostgreSQL refuses it) have no place in a name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalise_phone(raw: str) -> str:
@@ -30,6 +32,9 @@ def applicant_clean(data: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
         if not isinstance(value, str):
             errors[key] = ["Phải là chuỗi ký tự."]
             return ""
+        if _CONTROL.search(value):
+            errors[key] = ["Chứa ký tự điều khiển không hợp lệ."]
+            return ""
         value = " ".join(value.split())
         if len(value) > max_length:
             errors[key] = [f"Dài quá {max_length} ký tự."]
@@ -40,7 +45,7 @@ def applicant_clean(data: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
         errors["kind"] = ["Phải là “citizen” (công dân) hoặc “organisation” (tổ chức)."]
         kind = ApplicantKind.CITIZEN
     name = text("name", 255)
-    if not name:
+    if not name and "name" not in errors:
         errors["name"] = ["Vui lòng nhập họ tên chủ hồ sơ."]
     id_number = text("id_number", 32).replace(" ", "")
     if id_number:

@@ -6,3 +6,9 @@ class FormsConfig(AppConfig):
     name = "motcua.forms"
     label = "officialforms"
     verbose_name = _("Biểu mẫu theo Thông tư 03/2025/TT-VPCP")
+
+    def ready(self) -> None:
+        from motcua.dossiers.hooks import register_event_hook
+        from motcua.forms.services import form_event_hook
+
+        register_event_hook(form_event_hook)

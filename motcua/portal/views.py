@@ -33,7 +33,9 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    units = Unit.objects.filter(level__in=[UnitLevel.DEPARTMENT, UnitLevel.COMMUNE, UnitLevel.CENTRE])
+    units = Unit.objects.filter(
+        level__in=[UnitLevel.DEPARTMENT, UnitLevel.COMMUNE, UnitLevel.CENTRE]
+    )
     return render(
         request,
         "portal/procedure_list.html",

@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "motcua.reports"
     label = "reports"
     verbose_name = _("Thống kê, báo cáo")
+
+    def ready(self) -> None:
+        from motcua.dossiers.hooks import register_event_hook
+        from motcua.reports.summary import on_dossier_event
+
+        register_event_hook(on_dossier_event)

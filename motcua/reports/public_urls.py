@@ -1,3 +1,6 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from motcua.reports import views
+
+app_name = "transparency"
+urlpatterns = [path("", views.transparency, name="transparency")]

@@ -34,7 +34,9 @@ def test_search_without_accents_finds_and_opens_birth_registration(
     screenshot(browser, "procedure")
 
 
-def test_skip_link_is_the_first_tab_stop(site: str, browser: Any, wait: Callable[[Any], Any]) -> None:
+def test_skip_link_is_the_first_tab_stop(
+    site: str, browser: Any, wait: Callable[[Any], Any]
+) -> None:
     browser.get(site + "/")
     body = wait(browser).until(ec.presence_of_element_located((By.TAG_NAME, "body")))
 
@@ -50,7 +52,9 @@ def test_skip_link_is_the_first_tab_stop(site: str, browser: Any, wait: Callable
 
 def test_search_label_focuses_the_box(site: str, browser: Any, wait: Callable[[Any], Any]) -> None:
     browser.get(site + "/")
-    wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "label[for=search-q]"))).click()
+    wait(browser).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "label[for=search-q]"))
+    ).click()
 
     assert browser.switch_to.active_element.get_attribute("id") == "search-q"
 
@@ -86,8 +90,6 @@ def test_procedure_list_page_two_in_the_browser(
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
     wait(browser).until(ec.url_contains("page=2"))
 
-    second_page = [
-        i.text for i in browser.find_elements(By.CSS_SELECTOR, ".procedure-list li")
-    ]
+    second_page = [i.text for i in browser.find_elements(By.CSS_SELECTOR, ".procedure-list li")]
     assert second_page
     assert not set(first_page) & set(second_page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -30,10 +31,8 @@ def _wait_for_health(url: str, process: subprocess.Popen[str]) -> int:
                 return int(response.status)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             # Not listening yet: wait for the process a little instead of sleeping.
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
     raise AssertionError(f"{url} did not answer within {STARTUP_DEADLINE} s")
 
 

@@ -50,7 +50,9 @@ class DossierCreateSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=32, help_text="Mã đơn vị tiếp nhận")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     case = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    applicant = ApplicantField(help_text="Chủ hồ sơ: {kind, name, id_number, phone, email, address}")
+    applicant = ApplicantField(
+        help_text="Chủ hồ sơ: {kind, name, id_number, phone, email, address}"
+    )
     summary = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     documents = serializers.ListField(
         child=serializers.JSONField(),
@@ -78,7 +80,7 @@ class _ChecklistItemSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField(help_text="original (bản chính) hoặc copy (bản sao)")
     count = serializers.IntegerField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field, not the flag
     received = serializers.BooleanField(help_text="Đã nhận khi tiếp nhận")
 
 

@@ -28,6 +28,7 @@ from motcua.dossiers.api.serializers import (
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
+from motcua.dossiers.models import Status
 from motcua.dossiers.selectors import (
     dossier_attachments,
     dossier_get,
@@ -57,6 +58,42 @@ _intake_example = OpenApiExample(
     },
     request_only=True,
 )
+_online_example = OpenApiExample(
+    "Công dân nộp trực tuyến",
+    value={
+        "procedure": "1.001193",
+        "unit": "000.01.01.H99",
+        "channel": "online",
+        "applicant": {"kind": "citizen", "name": "Nguyễn Văn A", "phone": "0901234567"},
+        "summary": "Đăng ký khai sinh cho con",
+    },
+    request_only=True,
+)
+_invalid_example = OpenApiExample(
+    "Thông tin sai (400)",
+    value={
+        "detail": "applicant: Vui lòng nhập họ tên chủ hồ sơ.",
+        "applicant": {
+            "name": ["Vui lòng nhập họ tên chủ hồ sơ."],
+            "phone": ["Số điện thoại không hợp lệ (ví dụ: 0901234567)."],
+        },
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Thông báo lỗi bằng tiếng Việt")
+    allowed_actions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="409/403: các hành động được phép lúc này",
+    )
+    current_version = serializers.IntegerField(
+        required=False, help_text="409 khi version đã cũ: phiên bản hiện tại"
+    )
+    status = serializers.CharField(required=False, help_text="Trạng thái hiện tại")
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -67,6 +104,7 @@ def _context(request: Request) -> dict[str, Any]:
 
 class DossierListCreateView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination  # read by the schema generator: the list is paginated
 
     @extend_schema(
         summary="Danh sách hồ sơ trong phạm vi của người dùng",
@@ -77,11 +115,18 @@ class DossierListCreateView(APIView):
             OpenApiParameter("overdue", bool, description="Chỉ hồ sơ đang xử lý quá hạn"),
             OpenApiParameter("search", description="Mã hồ sơ hoặc tên chủ hồ sơ"),
             OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="Tối đa 200, mặc định 20"),
         ],
-        responses=DossierSerializer(many=True),
+        responses={200: DossierSerializer(many=True), 400: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
+        statuses = [s for s in params.get("status", "").split(",") if s]
+        unknown = [s for s in statuses if s not in Status.values]
+        if unknown:
+            raise DossierInvalid(
+                {"status": [f"Trạng thái không hợp lệ; dùng: {', '.join(Status.values)}."]}
+            )
         overdue_raw = params.get("overdue")
         overdue = None if overdue_raw in (None, "") else overdue_raw.lower() in {"1", "true", "yes"}
         dossiers = dossier_list(
@@ -106,8 +151,8 @@ class DossierListCreateView(APIView):
         ),
         parameters=[OpenApiParameter("Idempotency-Key", location="header", required=False)],
         request=DossierCreateSerializer,
-        responses={201: DossierSerializer},
-        examples=[_intake_example],
+        responses={201: DossierSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        examples=[_intake_example, _online_example, _invalid_example],
     )
     def post(self, request: Request) -> Response:
         form = DossierCreateSerializer(data=request.data)
@@ -234,9 +279,60 @@ class DossierActionView(APIView):
         return Response(DossierSerializer(dossier, context=_context(request)).data)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    allowed_actions = serializers.ListField(child=serializers.CharField(), required=False)
+# One example request body per action (CONTRACT.md §2): what a client sends.
+ACTION_EXAMPLES: dict[Action, dict[str, Any]] = {
+    Action.ACCEPT: {"version": 1, "note": "Hồ sơ đầy đủ"},
+    Action.REFUSE: {"version": 1, "reason": "Thủ tục không thuộc thẩm quyền của xã"},
+    Action.REQUEST_SUPPLEMENT: {"version": 2, "items": ["Bản sao giấy chứng sinh"]},
+    Action.SUPPLEMENT: {"version": 3, "note": "Đã nộp bổ sung bản sao"},
+    Action.FORWARD: {"version": 2, "assignee": "chuyenvien.xa"},
+    Action.SEND_BACK: {"version": 3, "note": "Thiếu ý kiến thẩm định"},
+    Action.REQUEST_PAYMENT: {"version": 3, "amount": 75000},
+    Action.CONFIRM_PAYMENT: {"version": 4, "reference": "BL-2027-000123"},
+    Action.EXTEND: {
+        "version": 4,
+        "extended_due_at": "2027-03-15T17:00:00+07:00",
+        "reason": "Cần xác minh thực địa",
+    },
+    Action.STOP: {"version": 3, "reason": "Người nộp đề nghị dừng giải quyết"},
+    Action.RESOLVE: {"version": 4, "outcome": "granted"},
+    Action.RETURN: {"version": 5, "method": "counter"},
+    Action.WITHDRAW: {"version": 2, "note": "Công dân có đơn xin rút hồ sơ"},
+    Action.ASSIGN: {"version": 3, "assignee": "chuyenvien.xa"},
+}
+_ERROR_EXAMPLES = [
+    OpenApiExample(
+        "Phiên bản đã cũ",
+        value={
+            "detail": "Hồ sơ vừa được người khác cập nhật; hãy tải lại để xem trạng thái mới.",
+            "current_version": 3,
+            "status": "processing",
+            "allowed_actions": ["request-supplement", "forward"],
+        },
+        response_only=True,
+        status_codes=["409"],
+    ),
+    OpenApiExample(
+        "Không được phép ở trạng thái này",
+        value={
+            "detail": "Không thể “Tiếp nhận” khi hồ sơ ở trạng thái “Đã trả kết quả”.",
+            "allowed_actions": [],
+            "status": "returned",
+            "version": 7,
+        },
+        response_only=True,
+        status_codes=["409"],
+    ),
+    OpenApiExample(
+        "Vai trò không được phép",
+        value={
+            "detail": "Vai trò của bạn không được “Dừng xử lý” hồ sơ này.",
+            "allowed_actions": ["forward"],
+        },
+        response_only=True,
+        status_codes=["403"],
+    ),
+]
 
 
 def action_view(action: Action) -> type[DossierActionView]:
@@ -254,15 +350,20 @@ def action_view(action: Action) -> type[DossierActionView]:
         description=(
             f"Từ trạng thái: {sources}. Người thực hiện: {actors}. {transition.clock}. "
             "409 khi `version` đã cũ hoặc trạng thái không cho phép (kèm `allowed_actions`); "
-            "403 khi vai trò không được phép."
+            "403 khi vai trò không được phép; 404 khi hồ sơ ngoài phạm vi của người dùng."
         ),
         request=ActionSerializer,
         responses={
             200: DossierSerializer,
             400: ErrorSerializer,
             403: ErrorSerializer,
+            404: ErrorSerializer,
             409: ErrorSerializer,
         },
+        examples=[
+            OpenApiExample(transition.label, value=ACTION_EXAMPLES[action], request_only=True),
+            *_ERROR_EXAMPLES,
+        ],
     )(post)
     name = f"Dossier{action.name.title().replace('_', '')}View"
     return type(name, (DossierActionView,), {"action_name": action, "post": documented})

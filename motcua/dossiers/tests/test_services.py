@@ -10,7 +10,7 @@ import pytest
 from motcua.dossiers import services as s
 from motcua.dossiers.errors import ActionForbidden, ActionNotAllowed, DossierInvalid, StaleVersion
 from motcua.dossiers.history import broken_dossiers
-from motcua.dossiers.lifecycle import TRANSITIONS, Action
+from motcua.dossiers.lifecycle import TRANSITIONS
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 
 from .conftest import APPLICANT, Province, local
@@ -44,8 +44,7 @@ def online_submit(p: Province, at: dt.datetime | None = None) -> Dossier:
 def walk_to_last_step(p: Province, d: Dossier, at: dt.datetime) -> Dossier:
     d = s.dossier_forward(dossier=d, actor=p.users["desk"], at=at)
     d = s.dossier_forward(dossier=d, actor=p.users["specialist"], at=at)
-    d = s.dossier_forward(dossier=d, actor=p.users["dept_specialist"], at=at)
-    return d
+    return s.dossier_forward(dossier=d, actor=p.users["dept_specialist"], at=at)
 
 
 def test_counter_intake_is_received_with_code_and_due(province: Province) -> None:

@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from motcua.forms.api import views
+
+urlpatterns = [
+    path(
+        "dossiers/<str:code>/forms/<str:number>",
+        views.DossierFormView.as_view(),
+        name="dossier-form",
+    ),
+    path("registers", views.RegisterView.as_view(), name="registers"),
+]

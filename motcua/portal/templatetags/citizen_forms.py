@@ -38,7 +38,7 @@ def field(bound: Any, **attrs: Any) -> SafeString:
     if not described:
         widget = widget.replace(' aria-describedby=""', "")
     required = (
-        format_html(' <span class="required" aria-hidden="true">*</span>')
+        mark_safe(' <span class="required" aria-hidden="true">*</span>')
         if bound.field.required
         else ""
     )

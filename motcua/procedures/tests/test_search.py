@@ -178,8 +178,14 @@ def _import_many(n: int) -> None:
     ]
     catalog_import(
         {
-            "units": [{"code": "U", "name": "Xã", "level": "commune",
-                       "procedures": [p["code"] for p in procedures]}],
+            "units": [
+                {
+                    "code": "U",
+                    "name": "Xã",
+                    "level": "commune",
+                    "procedures": [p["code"] for p in procedures],
+                }
+            ],
             "fields": [{"code": "F1", "name": "Lĩnh vực 1"}, {"code": "F2", "name": "Lĩnh vực 2"}],
             "procedures": procedures,
         }

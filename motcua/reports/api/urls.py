@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from motcua.reports.api.views import StatsView
+
+urlpatterns = [path("stats", StatsView.as_view(), name="stats")]

@@ -92,3 +92,13 @@ def test_unit_list_queries_do_not_grow_with_the_page(db: None, api_client: Any) 
         return len(queries)
 
     assert count_for(3) == count_for(30)
+
+
+@pytest.mark.parametrize("query", ["level=%00", "parent=%00", "parent='; DROP TABLE x; --"])
+def test_strange_unit_filter_is_200_never_500(
+    catalog: dict[str, Any], api_client: Any, query: str
+) -> None:
+    response = api_client.get(f"/api/v1/units?{query}")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

@@ -1,0 +1,125 @@
+"""Public lookup API (CONTRACT.md §2): ``GET /api/v1/lookup/{code}`` and
+``POST /api/v1/lookup/{code}/rating``. No login; rate-limited per client (429 beyond)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, throttling
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.accounts.ratelimit import rate_limited
+from motcua.portal.lookup import lookup_find, lookup_payload, verify_matches
+from motcua.portal.ratings import RatingConflict, rating_create
+
+VERIFY_RATE = "10/h"
+
+
+class LookupThrottle(throttling.SimpleRateThrottle):
+    """Per client address, signed in or not (a token does not buy more guesses)."""
+
+    scope = "lookup"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class Throttled429(exceptions.Throttled):
+    default_detail = "Quá nhiều yêu cầu tra cứu; vui lòng thử lại sau."
+
+
+class _Base(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [LookupThrottle]
+    authentication_classes: list[Any] = []
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise Throttled429(wait=wait)
+
+    def _dossier(self, code: str) -> Any:
+        dossier = lookup_find(code)
+        if dossier is None:
+            raise exceptions.NotFound("Không tìm thấy hồ sơ với mã này.")
+        return dossier
+
+    def _verified(self, dossier: Any, verify: str) -> bool:
+        if not verify:
+            return False
+        if verify_matches(dossier, verify):
+            return True
+        if rate_limited("lookup-verify", dossier.code, VERIFY_RATE):
+            raise Throttled429()
+        return False
+
+
+class LookupView(_Base):
+    @extend_schema(
+        summary="Tra cứu hồ sơ theo mã",
+        parameters=[
+            OpenApiParameter(
+                "verify",
+                str,
+                description="4 số cuối điện thoại của chủ hồ sơ: thêm tên, giấy tờ, tiến trình",
+            )
+        ],
+        responses={200: inline_serializer("Lookup", {"code": serializers.CharField()})},
+        auth=[],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = self._dossier(code)
+        verified = self._verified(dossier, str(request.query_params.get("verify", ""))[:16])
+        return Response(lookup_payload(dossier, verified=verified))
+
+
+class RatingRequestSerializer(serializers.Serializer):
+    verify = serializers.CharField(max_length=16)
+    score = serializers.IntegerField()
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class LookupRatingView(_Base):
+    @extend_schema(
+        summary="Đánh giá mức độ hài lòng (một lần mỗi hồ sơ, sau khi trả kết quả)",
+        request=RatingRequestSerializer,
+        responses={
+            201: inline_serializer(
+                "Rating",
+                {
+                    "code": serializers.CharField(),
+                    "score": serializers.IntegerField(),
+                    "comment": serializers.CharField(),
+                    "created_at": serializers.DateTimeField(),
+                },
+            )
+        },
+        auth=[],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        dossier = self._dossier(code)
+        data = request.data if isinstance(request.data, dict) else {}
+        if not self._verified(dossier, str(data.get("verify", ""))[:16]):
+            raise exceptions.PermissionDenied(
+                "4 số cuối điện thoại (verify) không khớp với chủ hồ sơ."
+            )
+        rating = rating_create(
+            dossier=dossier,
+            score=data.get("score"),
+            comment=data.get("comment", ""),
+            via_lookup=True,
+        )
+        return Response(
+            {
+                "code": dossier.code,
+                "score": rating.score,
+                "comment": rating.comment,
+                "created_at": rating.created_at.isoformat(),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+__all__ = ["LookupRatingView", "LookupThrottle", "LookupView", "RatingConflict"]

@@ -1,0 +1,175 @@
+"""The online submission wizard: its state in the session, the files in a temporary upload
+area until submission, and the all-or-nothing submission itself.
+
+State (``request.session["citizen_wizard"][procedure code]``)::
+
+    {"id": uuid, "unit": code, "case": code, "applicant": {...}, "summary": str,
+     "files": {"<document index>": {"path", "name", "size"}}}
+
+Files wait under ``tmp/wizard/<id>/`` in the default storage (shared by every app server).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.models import AttachmentKind, Channel, Dossier
+from motcua.dossiers.services import dossier_intake
+from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.units.models import Unit
+
+SESSION_KEY = "citizen_wizard"
+DONE_KEY = "citizen_wizard_done"
+TMP_PREFIX = "tmp/wizard"
+
+
+@dataclass(frozen=True)
+class DocumentItem:
+    index: int
+    name: str
+    kind: str
+    count: int
+    required: bool
+
+
+def published_version(procedure: Procedure) -> ProcedureVersion | None:
+    return procedure.versions.order_by("-number").first()
+
+
+def checklist(version: ProcedureVersion, case_code: str) -> list[DocumentItem]:
+    """The documents of the case then those of the procedure, numbered as dossier intake
+    numbers them (``Dossier.documents[i].index``)."""
+    record = version.record
+    items = list(record.get("documents") or [])
+    for case in record.get("cases") or []:
+        if case["code"] == case_code:
+            items = list(case.get("documents") or []) + items
+    return [
+        DocumentItem(
+            index=i,
+            name=item["name"],
+            kind=item.get("kind", "original"),
+            count=int(item.get("count", 1) or 1),
+            required=bool(item.get("required", True)),
+        )
+        for i, item in enumerate(items)
+    ]
+
+
+def processing_days(version: ProcedureVersion, case_code: str) -> Decimal:
+    record = version.record
+    days = record.get("processing_days") or 0
+    for case in record.get("cases") or []:
+        if case["code"] == case_code and case.get("processing_days") is not None:
+            days = case["processing_days"]
+    return Decimal(str(days))
+
+
+def fee_of(version: ProcedureVersion, case_code: str) -> int:
+    record = version.record
+    amount = (record.get("fee") or {}).get("amount", 0)
+    for case in record.get("cases") or []:
+        if case["code"] == case_code and case.get("fee"):
+            amount = case["fee"].get("amount", amount)
+    return int(amount or 0)
+
+
+def state_get(session: SessionBase, procedure_code: str) -> dict[str, Any]:
+    states = session.get(SESSION_KEY) or {}
+    state = states.get(procedure_code)
+    if state is None:
+        state = {"id": uuid.uuid4().hex, "files": {}}
+        states[procedure_code] = state
+        session[SESSION_KEY] = states
+    return dict(state)
+
+
+def state_save(session: SessionBase, procedure_code: str, state: dict[str, Any]) -> None:
+    states = session.get(SESSION_KEY) or {}
+    states[procedure_code] = state
+    session[SESSION_KEY] = states
+
+
+def state_clear(session: SessionBase, procedure_code: str) -> None:
+    states = session.get(SESSION_KEY) or {}
+    states.pop(procedure_code, None)
+    session[SESSION_KEY] = states
+
+
+def file_keep(state: dict[str, Any], index: int, upload: UploadedFile) -> None:
+    """Put an (already checked) upload in the temporary area for document ``index``."""
+    old = state["files"].get(str(index))
+    path = default_storage.save(f"{TMP_PREFIX}/{state['id']}/{index}-{uuid.uuid4().hex}", upload)
+    state["files"][str(index)] = {
+        "path": path,
+        "name": str(upload.name or "tep")[:200],
+        "size": int(upload.size or 0),
+    }
+    if old:
+        default_storage.delete(old["path"])
+
+
+def file_drop(state: dict[str, Any], index: int) -> None:
+    old = state["files"].pop(str(index), None)
+    if old:
+        default_storage.delete(old["path"])
+
+
+def files_forget(state: dict[str, Any]) -> None:
+    for meta in state.get("files", {}).values():
+        default_storage.delete(meta["path"])
+
+
+def missing_required(state: dict[str, Any], items: list[DocumentItem]) -> list[DocumentItem]:
+    return [i for i in items if i.required and str(i.index) not in state.get("files", {})]
+
+
+def wizard_submit(
+    *, user: AbstractBaseUser, procedure: Procedure, state: dict[str, Any]
+) -> tuple[Dossier, bool]:
+    """Submit the wizard: one online dossier and its files, all or nothing.
+
+    The intake and every ``attachment_add`` run in one transaction: if a file is refused
+    the dossier does not exist (files already written to storage may stay orphaned, never
+    a row). The idempotency key is the wizard's id, so a refresh or a double click returns
+    the first dossier instead of making a second one."""
+    unit = Unit.objects.get(code=state["unit"])
+    files = state.get("files", {})
+    with transaction.atomic():
+        dossier, created = dossier_intake(
+            actor=user,
+            procedure=procedure,
+            unit=unit,
+            channel=Channel.ONLINE,
+            applicant=state.get("applicant") or {},
+            summary=state.get("summary", ""),
+            documents=sorted(int(i) for i in files),
+            case_code=state.get("case", ""),
+            idempotency_key=f"wizard:{state['id']}",
+            as_citizen=True,
+        )
+        if created:
+            for index, meta in sorted(files.items(), key=lambda kv: int(kv[0])):
+                with default_storage.open(meta["path"], "rb") as handle:
+                    attachment_add(
+                        dossier=dossier,
+                        actor=user,
+                        upload=File(handle, name=meta["name"]),
+                        name=meta["name"],
+                        kind=AttachmentKind.DOCUMENT,
+                        document_index=int(index),
+                    )
+        paths = [meta["path"] for meta in files.values()]
+        transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
+    return dossier, created

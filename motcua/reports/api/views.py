@@ -1,0 +1,90 @@
+"""``GET /api/v1/stats`` (CONTRACT.md §2, §6)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.reports.query import StatsForbidden, report_query
+from motcua.reports.selectors import COUNT_KEYS, EXTRA_KEYS, StatsError, stats_report
+
+
+def _counts_fields() -> dict[str, serializers.Field]:
+    fields: dict[str, serializers.Field] = {k: serializers.IntegerField() for k in COUNT_KEYS}
+    for k in EXTRA_KEYS:
+        fields[k] = (
+            serializers.FloatField(allow_null=True, help_text="% giải quyết trước hạn và đúng hạn")
+            if k == "on_time_share"
+            else serializers.IntegerField()
+        )
+    return fields
+
+
+Counts = inline_serializer("StatsCounts", fields=_counts_fields())
+Rows = inline_serializer(
+    "StatsRow",
+    many=True,
+    fields={
+        "key": serializers.CharField(help_text="Mã đơn vị, lĩnh vực, thủ tục hoặc tên đăng nhập"),
+        "label": serializers.CharField(),
+        **_counts_fields(),
+    },
+)
+
+
+class StatsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Thống kê tình hình giải quyết hồ sơ",
+        description=(
+            "Số liệu của CONTRACT.md §6 cho một kỳ (ngày theo giờ Việt Nam, tính cả hai đầu), "
+            "cộng dồn đơn vị và mọi đơn vị cấp dưới (kể cả đơn vị đã sáp nhập vào chúng), tại "
+            "thời điểm cuối kỳ. Lãnh đạo xem đơn vị mình và cấp dưới; quản trị hệ thống xem tất "
+            "cả. group_by=unit: một dòng cho hồ sơ do chính đơn vị tiếp nhận, rồi mỗi đơn vị "
+            "trực thuộc (cộng dồn); tổng các dòng bằng total."
+        ),
+        parameters=[
+            OpenApiParameter("unit", description="Mã đơn vị (mặc định: đơn vị của lãnh đạo)"),
+            OpenApiParameter("from", description="YYYY-MM-DD (mặc định: 1/1 năm nay)"),
+            OpenApiParameter("to", description="YYYY-MM-DD (mặc định: hôm nay)"),
+            OpenApiParameter("group_by", enum=["unit", "field", "procedure", "officer"]),
+            OpenApiParameter("field", description="Chỉ lĩnh vực này (mã)"),
+            OpenApiParameter("procedure", description="Chỉ thủ tục này (mã)"),
+        ],
+        responses={
+            200: inline_serializer(
+                "StatsReport",
+                fields={
+                    "unit": serializers.CharField(),
+                    "from": serializers.DateField(),
+                    "to": serializers.DateField(),
+                    "group_by": serializers.CharField(),
+                    "rows": Rows,
+                    "total": Counts,
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            q = report_query(request.user, request.query_params)
+        except StatsError as exc:
+            raise ParseError(str(exc)) from None
+        except StatsForbidden as exc:
+            raise PermissionDenied(str(exc)) from None
+        report = stats_report(
+            unit=q.unit,
+            date_from=q.date_from,
+            date_to=q.date_to,
+            group_by=q.group_by,
+            field_id=q.field_id,
+            procedure_id=q.procedure_id,
+            tree=q.tree,
+        )
+        return Response(report.as_dict())

@@ -1,0 +1,120 @@
+"""Report tables as Excel (openpyxl) and PDF (reportlab, a Vietnamese-capable TrueType
+font), each headed by the unit, the period and the generation time."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils import timezone
+
+from motcua.reports.query import ReportQuery
+from motcua.reports.tables import Table
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+)
+
+
+def heading_lines(q: ReportQuery, table: Table) -> list[str]:
+    lines = [
+        table.title,
+        f"Đơn vị: {q.unit.name} ({q.unit.code})",
+        f"Kỳ báo cáo: từ ngày {q.date_from:%d/%m/%Y} đến ngày {q.date_to:%d/%m/%Y}",
+    ]
+    if q.field is not None:
+        lines.append(f"Lĩnh vực: {q.field.name}")
+    lines.append(f"Lập lúc: {timezone.localtime():%H:%M ngày %d/%m/%Y}")
+    return lines
+
+
+def to_xlsx(q: ReportQuery, table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = table.name[:31]
+    for line in heading_lines(q, table):
+        ws.append([line])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append(table.headers)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        ws.append(list(row))
+    if table.total is not None:
+        ws.append(list(table.total))
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+    ws.freeze_panes = ws.cell(row=len(heading_lines(q, table)) + 3, column=3)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def pdf_font() -> str:
+    """Register a TrueType font with Vietnamese glyphs: the forms' font package when it is
+    installed, else a system font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for path in _font_paths():
+        try:
+            pdfmetrics.registerFont(TTFont("MotCuaReports", str(path)))
+            return "MotCuaReports"
+        except Exception:
+            continue
+    return "Helvetica"
+
+
+def _font_paths() -> list[Path]:
+    paths: list[Path] = []
+    try:
+        import fontpkg_noto_serif  # type: ignore[import-not-found]
+
+        root = Path(fontpkg_noto_serif.__file__).parent
+        paths += sorted(p for p in root.rglob("*.ttf") if "Regular" in p.name)
+    except ImportError:
+        pass
+    return paths + [Path(p) for p in FONT_CANDIDATES if Path(p).exists()]
+
+
+def to_pdf(q: ReportQuery, table: Table) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    font = pdf_font()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
+        topMargin=10 * mm, bottomMargin=10 * mm, title=table.title, author="MotCua",
+    )  # fmt: skip
+    title = ParagraphStyle("t", fontName=font, fontSize=13, leading=16)
+    normal = ParagraphStyle("n", fontName=font, fontSize=9, leading=11)
+    cell = ParagraphStyle("c", fontName=font, fontSize=6.5, leading=8)
+    lines = heading_lines(q, table)
+    story: list = [Paragraph(lines[0], title)] + [Paragraph(x, normal) for x in lines[1:]]
+    story.append(Spacer(1, 4 * mm))
+    data = [[Paragraph(str(h), cell) for h in table.headers]]
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        data.append([Paragraph("" if v is None else str(v), cell) for v in row])
+    t = LongTable(data, repeatRows=1)
+    t.setStyle(
+        TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ])
+    )  # fmt: skip
+    story.append(t)
+    doc.build(story)
+    return out.getvalue()

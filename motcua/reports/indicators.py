@@ -1,0 +1,154 @@
+"""Decision 766/QĐ-TTg indicators that MotCua's own data can compute, each with the
+formula shown beside it. Counts come from the summary; catalogue shares from the
+procedures the units offer; satisfaction from the portal's ratings; digitisation from
+the dossiers' electronic files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from motcua.dossiers.models import Attachment, AttachmentKind, Dossier
+from motcua.procedures.models import OnlineLevel, Procedure
+from motcua.reports.selectors import UnitTree, raw_sums, share
+
+
+@dataclass
+class Indicator:
+    group: str  # the 766 component
+    name: str
+    value: float | None
+    numerator: int | float | None
+    denominator: int | None
+    formula: str
+    unit: str = "%"
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "chưa có dữ liệu"
+        text = f"{self.value:.1f}".replace(".", ",")
+        return f"{text} {self.unit}".strip()
+
+
+def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    return start, end
+
+
+def rating_model() -> Any:
+    try:
+        return apps.get_model("portal", "Rating")
+    except LookupError:
+        return None
+
+
+def average_rating(
+    *, unit_ids: list[int] | None, start: dt.datetime, end: dt.datetime
+) -> tuple[float | None, int]:
+    Rating = rating_model()
+    if Rating is None:
+        return None, 0
+    qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+    if unit_ids is not None:
+        qs = qs.filter(dossier__unit_id__in=unit_ids)
+    agg = qs.aggregate(avg=Avg("score"), n=Count("id"))
+    avg = agg["avg"]
+    return (round(float(avg), 2) if avg is not None else None), int(agg["n"])
+
+
+def indicators(
+    *,
+    tree: UnitTree,
+    unit: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    field_id: int | None = None,
+) -> list[Indicator]:
+    scope = tree.scope(unit)
+    unit_ids = list(scope) if len(scope) != len(tree.units) else None
+    sums = raw_sums(
+        scope=scope, tree=tree, date_from=date_from, date_to=date_to,
+        group_column="procedure_id", field_id=field_id,
+    )  # fmt: skip
+    total: dict[str, int] = {}
+    for raw in sums.values():
+        for k, v in raw.items():
+            total[k] = total.get(k, 0) + v
+    received = sum(
+        total.get(c, 0) for c in ("received_online", "received_counter", "received_postal")
+    )
+    resolved = sum(total.get(c, 0) for c in ("resolved_early", "resolved_on_time", "resolved_late"))
+    timely = total.get("resolved_early", 0) + total.get("resolved_on_time", 0)
+
+    offered = Procedure.objects.filter(is_active=True)
+    if unit_ids is not None:
+        offered = offered.filter(units__in=unit_ids)
+    if field_id is not None:
+        offered = offered.filter(field_id=field_id)
+    offered_ids = set(offered.values_list("id", flat=True))
+    online_ids = set(
+        Procedure.objects.filter(
+            pk__in=offered_ids, online__in=[OnlineLevel.FULL, OnlineLevel.PARTIAL]
+        ).values_list("id", flat=True)
+    )
+    with_online = {pid for pid, raw in sums.items() if raw.get("received_online", 0) > 0}
+
+    start, end = _bounds(date_from, date_to)
+    dossiers = Dossier.objects.all()
+    if unit_ids is not None:
+        dossiers = dossiers.filter(unit_id__in=unit_ids)
+    if field_id is not None:
+        dossiers = dossiers.filter(procedure__field_id=field_id)
+    has_doc = Attachment.objects.filter(dossier=OuterRef("pk"), kind=AttachmentKind.DOCUMENT)
+    has_result = Attachment.objects.filter(dossier=OuterRef("pk"), kind=AttachmentKind.RESULT)
+    digit = dossiers.aggregate(
+        received=Count("id", filter=Q(received_at__gte=start, received_at__lt=end)),
+        received_docs=Count(
+            "id", filter=Q(received_at__gte=start, received_at__lt=end) & Q(Exists(has_doc))
+        ),
+        resolved=Count("id", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
+        resolved_results=Count(
+            "id", filter=Q(resolved_at__gte=start, resolved_at__lt=end) & Q(Exists(has_result))
+        ),
+    )
+    avg, n_ratings = average_rating(unit_ids=unit_ids, start=start, end=end)
+    paid = total.get("paid", 0)
+    paid_online = total.get("paid_online", 0)
+    return [
+        Indicator("Tiến độ giải quyết", "Tỉ lệ hồ sơ giải quyết trước hạn và đúng hạn",
+                  share(timely, resolved), timely, resolved,
+                  "(trước hạn + đúng hạn) ÷ tổng hồ sơ đã giải quyết trong kỳ × 100"),
+        Indicator("Dịch vụ trực tuyến", "Tỉ lệ TTHC cung cấp dịch vụ công trực tuyến",
+                  share(len(online_ids), len(offered_ids)), len(online_ids), len(offered_ids),
+                  "số TTHC trực tuyến toàn trình hoặc một phần ÷ số TTHC đơn vị thực hiện × 100"),
+        Indicator("Dịch vụ trực tuyến", "Tỉ lệ TTHC có phát sinh hồ sơ trực tuyến",
+                  share(len(with_online & online_ids), len(online_ids)),
+                  len(with_online & online_ids), len(online_ids),
+                  "số TTHC trực tuyến có hồ sơ tiếp nhận trực tuyến trong kỳ ÷ số TTHC trực tuyến × 100"),
+        Indicator("Dịch vụ trực tuyến", "Tỉ lệ hồ sơ tiếp nhận trực tuyến",
+                  share(total.get("received_online", 0), received),
+                  total.get("received_online", 0), received,
+                  "hồ sơ tiếp nhận trực tuyến ÷ tổng hồ sơ tiếp nhận trong kỳ × 100"),
+        Indicator("Thanh toán trực tuyến", "Tỉ lệ thanh toán trực tuyến",
+                  share(paid_online, paid), paid_online, paid,
+                  "lượt nghĩa vụ tài chính do người nộp tự thanh toán trực tuyến ÷ tổng lượt "
+                  "thanh toán trong kỳ × 100"),
+        Indicator("Mức độ hài lòng", "Điểm hài lòng trung bình",
+                  avg, avg, n_ratings,
+                  "tổng điểm đánh giá (1–5) ÷ số lượt đánh giá trong kỳ", unit="/ 5"),
+        Indicator("Số hóa hồ sơ", "Tỉ lệ hồ sơ có thành phần điện tử",
+                  share(digit["received_docs"], digit["received"]),
+                  digit["received_docs"], digit["received"],
+                  "hồ sơ tiếp nhận trong kỳ có tệp thành phần hồ sơ ÷ tổng hồ sơ tiếp nhận × 100"),
+        Indicator("Số hóa hồ sơ", "Tỉ lệ kết quả giải quyết điện tử",
+                  share(digit["resolved_results"], digit["resolved"]),
+                  digit["resolved_results"], digit["resolved"],
+                  "hồ sơ giải quyết trong kỳ có tệp kết quả điện tử ÷ tổng hồ sơ đã giải quyết × 100"),
+    ]  # fmt: skip

@@ -1,0 +1,404 @@
+"""Keeping the summary (``StatDelta``) right: the per-event delta rule, the hook that
+applies it in the event's transaction, and the replay of whole histories used by
+``rebuild-stats``, ``check-stats`` and the seed.
+
+The rule (docs/statistics.md): a dossier's *contribution* to the stocks is a function of
+its status, whether it was received, its officer and the local date its ``due_at`` falls
+on. At each event the old contribution is removed and the new one added, on the event's
+local date E:
+
+- ``open`` (received, not final, not resolved: what ``carried_over`` counts),
+  ``in_progress`` (received or processing), ``paused_supplement``, ``paused_payment``:
+  -1 / +1 on E;
+- ``overdue``: +1 on max(due date, E) when entering in-progress, -1 on max(due date, E)
+  when leaving it. An interval entered on E0 and left on E1 with due date d therefore
+  counts on every day D with E0 <= D < E1 and d <= D: exactly "in progress at the end of
+  D with due_at before the end of D". A supplement restart or a payment pause leaves and
+  re-enters with the new due date, so the moved deadline is followed exactly.
+
+Flows (received by channel, resolved by timeliness, refused, withdrawn, stopped,
+returned, paid) count +1 on E.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from motcua.dossiers.models import Status
+from motcua.reports.models import COLUMNS, Grain, StatDelta, StatState
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+    }
+)
+IN_PROGRESS_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
+COLUMN_INDEX = {name: i for i, name in enumerate(COLUMNS)}
+FINAL_FLOW = {
+    Status.REFUSED: "refused",
+    Status.WITHDRAWN: "withdrawn",
+    Status.STOPPED: "stopped",
+    Status.RETURNED: "returned",
+}
+RECEIVED_COLUMN = {
+    "online": "received_online",
+    "counter": "received_counter",
+    "postal": "received_postal",
+}
+RESOLVED_COLUMN = {
+    "early": "resolved_early",
+    "on_time": "resolved_on_time",
+    "late": "resolved_late",
+}
+ASSIGNING_ACTIONS = frozenset({"forward", "send-back", "assign"})
+
+
+@dataclass(frozen=True)
+class Contribution:
+    status: str
+    received: bool
+    officer: int
+    due_day: dt.date | None
+
+    def stocks(self) -> list[str]:
+        names = []
+        if self.received and self.status in OPEN_STATUSES:
+            names.append("open")
+        if self.status in IN_PROGRESS_STATUSES:
+            names.append("in_progress")
+        elif self.status == Status.SUPPLEMENT_REQUESTED:
+            names.append("paused_supplement")
+        elif self.status == Status.AWAITING_PAYMENT:
+            names.append("paused_payment")
+        return names
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What of an event the rule needs, from a live event or from the stored history."""
+
+    day: dt.date
+    action: str
+    to_status: str
+    channel: str
+    timeliness: str
+    paid_online: bool
+
+
+Change = tuple[dt.date, int, str, int]  # (day, officer, column, +n/-n)
+
+
+@lru_cache(maxsize=1)
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(_tz()).date()
+
+
+def _overdue_day(c: Contribution, day: dt.date) -> dt.date:
+    return max(c.due_day, day) if c.due_day is not None else day
+
+
+def event_changes(old: Contribution | None, new: Contribution, facts: EventFacts) -> list[Change]:
+    """The deltas one event makes (see the module docstring)."""
+    changes: list[Change] = []
+    day = facts.day
+    if old != new:
+        for c, sign in ((old, -1), (new, 1)):
+            if c is None:
+                continue
+            for name in c.stocks():
+                changes.append((day, c.officer, name, sign))
+                if name == "in_progress" and c.due_day is not None:
+                    changes.append((_overdue_day(c, day), c.officer, "overdue", sign))
+    officer = new.officer
+    if facts.to_status == Status.RECEIVED and facts.action in {"intake", "accept"}:
+        changes.append((day, officer, RECEIVED_COLUMN[facts.channel], 1))
+    if facts.action == "resolve" and facts.timeliness in RESOLVED_COLUMN:
+        changes.append((day, officer, RESOLVED_COLUMN[facts.timeliness], 1))
+    if facts.action != "intake" and facts.to_status in FINAL_FLOW:
+        changes.append((day, officer, FINAL_FLOW[Status(facts.to_status)], 1))
+    if facts.action == "confirm-payment":
+        changes.append((day, officer, "paid", 1))
+        if facts.paid_online:
+            changes.append((day, officer, "paid_online", 1))
+    return changes
+
+
+# ---------------------------------------------------------------------------- buffer
+
+
+@lru_cache(maxsize=65536)
+def grains_of(day: dt.date) -> tuple[tuple[str, dt.date], ...]:
+    return (
+        (Grain.DAY.value, day),
+        (Grain.MONTH.value, day.replace(day=1)),
+        (Grain.YEAR.value, day.replace(month=1, day=1)),
+    )
+
+
+RowKey = tuple[str, dt.date, int, int, int, int]  # grain, day, unit, field, procedure, officer
+
+
+class DeltaBuffer:
+    """Deltas summed in memory, then added to the table with one upsert per row."""
+
+    def __init__(self) -> None:
+        self.rows: dict[RowKey, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, unit: int, field: int, procedure: int, changes: Iterable[Change]) -> None:
+        for day, officer, column, n in changes:
+            i = COLUMN_INDEX[column]
+            for grain, start in grains_of(day):
+                self.rows[(grain, start, unit, field, procedure, officer)][i] += n
+
+    def flush(self) -> None:
+        rows = [(*key, *values) for key, values in self.rows.items() if any(values)]
+        self.rows.clear()
+        if rows:
+            upsert(rows)
+
+
+def upsert(rows: list[tuple[Any, ...]]) -> None:
+    table = StatDelta._meta.db_table
+    columns = ", ".join(COLUMNS)
+    placeholders = ", ".join(["%s"] * (6 + len(COLUMNS)))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
+    sql = (
+        f"INSERT INTO {table} (grain, day, unit_id, field_id, procedure_id, officer, {columns}) "
+        f"VALUES ({placeholders}) "
+        f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+# ---------------------------------------------------------------------------- live hook
+
+
+def _contribution_of(dossier: Any) -> Contribution:
+    return Contribution(
+        status=dossier.status,
+        received=dossier.received_at is not None,
+        officer=dossier.assignee_id or 0,
+        due_day=local_day(dossier.due_at) if dossier.due_at is not None else None,
+    )
+
+
+def on_dossier_event(dossier: Any, event: Any) -> None:
+    """Registered with ``motcua.dossiers.hooks``: runs inside the event's transaction."""
+    from motcua.procedures.models import Procedure
+
+    state = StatState.objects.filter(pk=dossier.pk).first()
+    old = (
+        Contribution(state.status, state.received, state.officer, state.due_day)
+        if state is not None
+        else None
+    )
+    new = _contribution_of(dossier)
+    facts = EventFacts(
+        day=local_day(event.at),
+        action=event.action,
+        to_status=event.to_status,
+        channel=dossier.channel,
+        timeliness=(event.data or {}).get("timeliness", ""),
+        paid_online=bool(
+            event.actor_id is not None and event.actor_id == dossier.applicant_user_id
+        ),
+    )
+    field_id = Procedure.objects.filter(pk=dossier.procedure_id).values_list("field_id", flat=True)
+    buffer = DeltaBuffer()
+    buffer.add(dossier.unit_id, field_id[0], dossier.procedure_id, event_changes(old, new, facts))
+    buffer.flush()
+    if old != new:
+        StatState.objects.update_or_create(
+            dossier_id=dossier.pk,
+            defaults={
+                "status": new.status,
+                "received": new.received,
+                "officer": new.officer,
+                "due_day": new.due_day,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------- replay
+
+
+@dataclass
+class DossierRow:
+    id: int
+    unit_id: int
+    field_id: int
+    procedure_id: int
+    channel: str
+    applicant_user_id: int | None
+
+
+def _parse_due(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    return local_day(dt.datetime.fromisoformat(value))
+
+
+def replay(
+    dossier: DossierRow, events: Iterable[dict[str, Any]], officers: dict[str, int]
+) -> tuple[list[Change], Contribution | None]:
+    """All the deltas of one dossier from its stored history, and its final contribution.
+    Independent of the dossier row's current fields: only the history is read."""
+    changes: list[Change] = []
+    current: Contribution | None = None
+    received = False
+    officer = 0
+    due_day: dt.date | None = None
+    for e in events:
+        data = e["data"] or {}
+        action = e["action"]
+        if action in {"intake", "accept"} and e["to_status"] == Status.RECEIVED:
+            received = True
+        if action in {"intake", "accept", "supplement", "confirm-payment"} and "due_at" in data:
+            due_day = _parse_due(data["due_at"])
+        if action in ASSIGNING_ACTIONS:
+            name = data.get("assignee")
+            officer = officers.get(name, 0) if name else 0
+        new = Contribution(e["to_status"], received, officer, due_day)
+        facts = EventFacts(
+            day=local_day(e["at"]),
+            action=action,
+            to_status=e["to_status"],
+            channel=dossier.channel,
+            timeliness=data.get("timeliness", ""),
+            paid_online=bool(
+                e["actor_id"] is not None and e["actor_id"] == dossier.applicant_user_id
+            ),
+        )
+        changes.extend(event_changes(current, new, facts))
+        current = new
+    return changes, current
+
+
+def officer_ids() -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+
+    return dict(get_user_model().objects.values_list("username", "id"))
+
+
+def iter_replays(
+    chunk: int = 2000,
+) -> Iterator[tuple[DossierRow, list[Change], Contribution | None]]:
+    """Every dossier's replay, streamed in chunks of dossiers (bounded memory)."""
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    officers = officer_ids()
+    last = 0
+    while True:
+        batch = list(
+            Dossier.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list(
+                "id", "unit_id", "procedure__field_id", "procedure_id", "channel",
+                "applicant_user_id",
+            )[:chunk]
+        )  # fmt: skip
+        if not batch:
+            return
+        last = batch[-1][0]
+        events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for e in (
+            DossierEvent.objects.filter(dossier_id__gte=batch[0][0], dossier_id__lte=last)
+            .order_by("dossier_id", "seq")
+            .values("dossier_id", "action", "at", "to_status", "data", "actor_id")
+        ):
+            events[e["dossier_id"]].append(e)
+        for row in batch:
+            d = DossierRow(*row)
+            changes, final = replay(d, events.get(d.id, []), officers)
+            yield d, changes, final
+
+
+def _state_row(dossier_id: int, c: Contribution) -> StatState:
+    return StatState(
+        dossier_id=dossier_id,
+        status=c.status,
+        received=c.received,
+        officer=c.officer,
+        due_day=c.due_day,
+    )
+
+
+def stats_rebuild(*, progress: Any = None) -> int:
+    """Recompute the whole summary from the dossiers' histories (``motcua rebuild-stats``)."""
+    count = 0
+    with transaction.atomic():
+        StatDelta.objects.all().delete()
+        StatState.objects.all().delete()
+        buffer = DeltaBuffer()
+        states: list[StatState] = []
+        for d, changes, final in iter_replays():
+            buffer.add(d.unit_id, d.field_id, d.procedure_id, changes)
+            if final is not None:
+                states.append(_state_row(d.id, final))
+            count += 1
+            if len(buffer) > 200_000:
+                buffer.flush()
+            if len(states) >= 5000:
+                StatState.objects.bulk_create(states)
+                states = []
+            if progress is not None and count % 100_000 == 0:
+                progress(count)
+        buffer.flush()
+        StatState.objects.bulk_create(states)
+    return count
+
+
+def stats_differences(*, limit: int = 50) -> list[str]:
+    """Compare the stored summary with a full recomputation from the histories. Returns
+    the differences in words (empty when the summary is right)."""
+    expected: dict[RowKey, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
+    expected_states: dict[int, Contribution] = {}
+    for d, changes, final in iter_replays():
+        for day, officer, column, n in changes:
+            i = COLUMN_INDEX[column]
+            for grain, start in grains_of(day):
+                expected[(grain, start, d.unit_id, d.field_id, d.procedure_id, officer)][i] += n
+        if final is not None:
+            expected_states[d.id] = final
+    problems: list[str] = []
+    stored: set[RowKey] = set()
+    fields = ["grain", "day", "unit_id", "field_id", "procedure_id", "officer", *COLUMNS]
+    for row in StatDelta.objects.values_list(*fields).iterator(chunk_size=10_000):
+        key: RowKey = tuple(row[:6])  # type: ignore[assignment]
+        stored.add(key)
+        values = list(row[6:])
+        want = expected.get(key, [0] * len(COLUMNS))
+        if values != want:
+            diff = {c: (v, w) for c, v, w in zip(COLUMNS, values, want, strict=True) if v != w}
+            problems.append(f"{key}: lưu / tính lại {diff}")
+    for key, want in expected.items():
+        if key not in stored and any(want):
+            problems.append(f"{key}: thiếu trong bảng tổng hợp {want}")
+    for s in StatState.objects.all().iterator(chunk_size=10_000):
+        c = Contribution(s.status, s.received, s.officer, s.due_day)
+        if expected_states.pop(s.dossier_id, None) != c:
+            problems.append(f"hồ sơ #{s.dossier_id}: trạng thái tổng hợp sai")
+    for dossier_id in expected_states:
+        problems.append(f"hồ sơ #{dossier_id}: thiếu trạng thái tổng hợp")
+    return problems[:limit] if limit else problems

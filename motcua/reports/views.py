@@ -1,0 +1,216 @@
+"""The leader dashboard (``/can-bo/thong-ke/``), its exports and the public transparency
+page (``/cong-khai/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.text import slugify
+
+from motcua.procedures.models import Field
+from motcua.reports.charts import trend_svg
+from motcua.reports.exports import to_pdf, to_xlsx
+from motcua.reports.indicators import average_rating, indicators
+from motcua.reports.query import ReportQuery, StatsForbidden, report_query
+from motcua.reports.selectors import (
+    StatsError,
+    UnitTree,
+    month_starts,
+    monthly_trend,
+    overdue_dossiers,
+    periods_of,
+    stats_report,
+    visible_roots,
+)
+from motcua.reports.tables import TABLES, build_table
+from motcua.units.models import Unit
+
+PUBLIC_CACHE_SECONDS = 300
+TREND_MONTHS = 24
+
+
+def login_required(view: Any) -> Any:
+    """``login_required`` that still answers 403 while the staff login page does not exist."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            try:
+                return redirect_to_login(request.get_full_path())
+            except NoReverseMatch:
+                return render(
+                    request, "reports/error.html", {"message": "Cần đăng nhập."}, status=403
+                )
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = [r for r in rows if r["resolved"] or r["received"]]
+    return sorted(
+        rows, key=lambda r: (r["on_time_share"] is None, -(r["on_time_share"] or 0), -r["resolved"])
+    )
+
+
+def _query_or_error(request: HttpRequest) -> ReportQuery | HttpResponse:
+    try:
+        return report_query(request.user, request.GET)
+    except StatsForbidden as exc:
+        return render(request, "reports/error.html", {"message": str(exc)}, status=403)
+    except StatsError as exc:
+        return render(request, "reports/error.html", {"message": str(exc)}, status=400)
+
+
+def _unit_choices(request: HttpRequest, tree: UnitTree) -> list[Unit]:
+    roots = visible_roots(request.user)
+    units = sorted(tree.units.values(), key=lambda u: u.path)
+    if roots is None:
+        return units
+    return [u for u in units if any(u.path.startswith(r.path) for r in roots)]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    q = _query_or_error(request)
+    if isinstance(q, HttpResponse):
+        return q
+    by_unit = stats_report(
+        unit=q.unit, date_from=q.date_from, date_to=q.date_to, group_by="unit",
+        field_id=q.field_id, tree=q.tree,
+    )  # fmt: skip
+    by_field = stats_report(
+        unit=q.unit, date_from=q.date_from, date_to=q.date_to, group_by="field",
+        field_id=q.field_id, tree=q.tree,
+    )  # fmt: skip
+    months = month_starts(q.date_from, q.date_to)
+    trend_from = (
+        max(q.date_from, months[-TREND_MONTHS]) if len(months) > TREND_MONTHS else q.date_from
+    )
+    trend = monthly_trend(
+        unit=q.unit, date_from=trend_from, date_to=q.date_to, field_id=q.field_id, tree=q.tree
+    )
+    overdue, overdue_count = overdue_dossiers(
+        unit=q.unit, field_id=q.field_id, tree=q.tree, limit=20
+    )
+    params = request.GET.copy()
+    params.pop("table", None)
+    params.pop("format", None)
+    context = {
+        "q": q,
+        "total": by_unit.total,
+        "unit_rows": by_unit.rows,
+        "unit_ranking": _ranked(by_unit.rows[1:] or by_unit.rows),
+        "field_ranking": _ranked(by_field.rows),
+        "trend": trend,
+        "trend_svg": trend_svg(
+            trend, title=f"Hồ sơ tiếp nhận và giải quyết theo tháng — {q.unit.name}"
+        ),
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "indicators": indicators(
+            tree=q.tree,
+            unit=q.unit,
+            date_from=q.date_from,
+            date_to=q.date_to,
+            field_id=q.field_id,
+        ),  # fmt: skip
+        "units": _unit_choices(request, q.tree),
+        "fields": Field.objects.order_by("name"),
+        "query_string": params.urlencode(),
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if table not in TABLES or fmt not in {"xlsx", "pdf"}:
+        return render(request, "reports/error.html", {"message": "Không có bảng này."}, status=404)
+    q = _query_or_error(request)
+    if isinstance(q, HttpResponse):
+        return q
+    data = build_table(q, table)
+    name = f"thong-ke-{table}-{slugify(q.unit.code)}-{q.date_from:%Y%m%d}-{q.date_to:%Y%m%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(q, data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(to_pdf(q, data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------------------- public
+
+
+def public_numbers(unit: Unit, tree: UnitTree) -> dict[str, Any]:
+    """Counts of the current month, quarter and year for a unit, its units and its fields.
+    No personal data: counts only."""
+    today = timezone.localdate()
+    periods = []
+    for label, start, end in periods_of(today):
+        by_unit = stats_report(unit=unit, date_from=start, date_to=end, tree=tree)
+        by_field = stats_report(
+            unit=unit, date_from=start, date_to=end, group_by="field", tree=tree
+        )
+        lo, hi = _day_bounds(start, end)
+        avg, n = average_rating(unit_ids=list(tree.scope(unit)), start=lo, end=hi)
+        periods.append(
+            {
+                "label": label,
+                "start": start,
+                "end": end,
+                "total": by_unit.total,
+                "units": [r for r in by_unit.rows if r["received"] or r["resolved"]],
+                "fields": [r for r in by_field.rows if r["received"] or r["resolved"]],
+                "rating": avg,
+                "ratings": n,
+            }
+        )
+    return {"unit": unit, "periods": periods, "today": today}
+
+
+def _day_bounds(start: Any, end: Any) -> Any:
+    import datetime as dt
+
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    return lo, hi
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    tree = UnitTree.load()
+    roots = sorted((u for u in tree.units.values() if u.parent_id is None), key=lambda u: u.path)
+    code = request.GET.get("unit", "")
+    unit = next((u for u in tree.units.values() if u.code == code), None) if code else None
+    if unit is None:
+        unit = roots[0] if roots else None
+    if unit is None:
+        return render(request, "reports/public.html", {"unit": None})
+    key = f"reports:public:{unit.pk}:{timezone.localdate().isoformat()}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = public_numbers(unit, tree)
+        cache.set(key, numbers, PUBLIC_CACHE_SECONDS)
+    children = sorted(
+        (u for u in tree.units.values() if u.parent_id == unit.pk), key=lambda u: u.name
+    )
+    parent = tree.units.get(unit.parent_id) if unit.parent_id else None
+    response = render(
+        request,
+        "reports/public.html",
+        {**numbers, "children": children, "parent": parent, "roots": roots},
+    )
+    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    return response

@@ -1,0 +1,235 @@
+"""Staff sign-in: lockout after repeated failures, the TOTP second factor, the idle
+timeout, and the decorator every workspace page uses.
+
+Failures are counted in the cache per username and per client address; after
+``MOTCUA_LOGIN_MAX_FAILURES`` (5) failures for a username, or four times as many from one
+address (an office behind one NAT address has many officers), sign-in is refused for
+``MOTCUA_LOGIN_LOCK_SECONDS`` (15 minutes). Every failure, lock and sign-in is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from motcua.core.services import audit_record
+from motcua.units.models import STAFF_ROLES, Membership, Role
+from motcua.workspace.models import StaffTotp
+
+SESSION_LAST = "ws_last_seen"
+SESSION_PENDING = "ws_pending_user"
+SESSION_PENDING_NEXT = "ws_pending_next"
+
+
+def max_failures() -> int:
+    return int(getattr(settings, "MOTCUA_LOGIN_MAX_FAILURES", 5))
+
+
+def lock_seconds() -> int:
+    return int(getattr(settings, "MOTCUA_LOGIN_LOCK_SECONDS", 15 * 60))
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "MOTCUA_IDLE_TIMEOUT_SECONDS", 30 * 60))
+
+
+def totp_required_setting() -> bool:
+    return bool(getattr(settings, "MOTCUA_REQUIRE_TOTP", False))
+
+
+def client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _keys(username: str, ip: str) -> tuple[str, str]:
+    # Hashed: any username or address becomes a safe cache key of fixed length.
+    user_digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    ip_digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
+    return f"ws:fail:u:{user_digest}", f"ws:fail:ip:{ip_digest}"
+
+
+def login_locked(username: str, ip: str) -> bool:
+    user_key, ip_key = _keys(username, ip)
+    return bool(cache.get(f"{user_key}:lock") or cache.get(f"{ip_key}:lock"))
+
+
+def login_failed(username: str, ip: str, reason: str) -> None:
+    """Count one failure for the username and the address; lock when a limit is reached."""
+    audit_record(
+        actor=None,
+        action="login.failed",
+        target=f"user:{username[:100]}",
+        data={"ip": ip, "reason": reason},
+    )
+    for key, limit in zip(_keys(username, ip), (max_failures(), max_failures() * 4), strict=True):
+        cache.add(key, 0, lock_seconds())
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, lock_seconds())
+            count = 1
+        if count >= limit:
+            cache.set(f"{key}:lock", True, lock_seconds())
+            audit_record(
+                actor=None,
+                action="login.locked",
+                target=f"user:{username[:100]}",
+                data={"ip": ip, "key": key.split(":")[2]},
+            )
+
+
+def login_succeeded(user: AbstractBaseUser, ip: str) -> None:
+    user_key, _ip_key = _keys(user.get_username(), ip)
+    cache.delete_many([user_key, f"{user_key}:lock"])
+    audit_record(
+        actor=user, action="login.ok", target=f"user:{user.get_username()}", data={"ip": ip}
+    )
+
+
+@dataclass
+class Staff:
+    """Who the officer is in the workspace: the (role, unit id) pairs, read once."""
+
+    pairs: set[tuple[str, int]] = field(default_factory=set)
+    unit_names: dict[int, str] = field(default_factory=dict)
+    superuser: bool = False
+
+    def units(self, *roles: str) -> set[int]:
+        wanted = set(roles) or set(STAFF_ROLES)
+        return {unit for role, unit in self.pairs if role in wanted}
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.units(*roles))
+
+    @property
+    def roles(self) -> set[str]:
+        return {role for role, _unit in self.pairs}
+
+    @property
+    def primary_role(self) -> str:
+        for role in (Role.DESK, Role.SPECIALIST, Role.LEADER, Role.UNIT_ADMIN):
+            if role in self.roles:
+                return str(role)
+        return "admin" if self.superuser else ""
+
+
+def staff_of(user: AbstractBaseUser) -> Staff:
+    rows = Membership.objects.filter(user=user, role__in=STAFF_ROLES, unit__isnull=False)
+    staff = Staff(superuser=bool(getattr(user, "is_superuser", False)))
+    for role, unit_id, unit_name in rows.values_list("role", "unit_id", "unit__name"):
+        staff.pairs.add((role, unit_id))
+        staff.unit_names[unit_id] = unit_name
+    return staff
+
+
+def totp_required_for(staff: Staff) -> bool:
+    """Leaders and administrators need a second factor when the setting says so."""
+    return totp_required_setting() and (staff.superuser or staff.has(Role.LEADER, Role.UNIT_ADMIN))
+
+
+def totp_of(user: AbstractBaseUser) -> StaffTotp | None:
+    return StaffTotp.objects.filter(user=user).first()
+
+
+def totp_verify(device: StaffTotp, code: str) -> bool:
+    """A code of the current 30-second step (±1 for clock drift), never the same one twice."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != 6:
+        return False
+    totp = pyotp.TOTP(device.secret)
+    now = time.time()
+    for drift in (0, -1, 1):
+        step = int(now // totp.interval) + drift
+        if totp.at(step * totp.interval) == code:
+            if device.last_used_step is not None and step <= device.last_used_step:
+                return False
+            device.last_used_step = step
+            device.save(update_fields=["last_used_step"])
+            return True
+    return False
+
+
+def safe_next(request: HttpRequest, default: str = "") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default or reverse("workspace:home")
+
+
+def _expired(request: HttpRequest) -> bool:
+    last = request.session.get(SESSION_LAST)
+    now = int(timezone.now().timestamp())
+    if last is not None and now - int(last) > idle_seconds():
+        return True
+    request.session[SESSION_LAST] = now
+    return False
+
+
+def staff_required(
+    view: Callable[..., HttpResponse] | None = None, *, allow_totp_setup: bool = False
+) -> Any:
+    """Every workspace page: signed in, not idle too long, a staff role, the second factor
+    when it is required. Sets ``request.staff``."""
+
+    def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            login_url = reverse("workspace:login")
+            if not request.user.is_authenticated:
+                return redirect(f"{login_url}?next={request.get_full_path()}")
+            if _expired(request):
+                username = request.user.get_username()
+                logout(request)
+                audit_record(actor=None, action="logout.idle", target=f"user:{username}")
+                messages.warning(
+                    request,
+                    _("Phiên làm việc đã hết hạn do không thao tác. Vui lòng đăng nhập lại."),
+                )
+                return redirect(f"{login_url}?next={request.get_full_path()}")
+            staff = staff_of(request.user)
+            if not staff.pairs and not staff.superuser:
+                return render(request, "workspace/forbidden.html", status=403)
+            if totp_required_for(staff) and not allow_totp_setup:
+                device = totp_of(request.user)
+                if device is None or not device.active:
+                    messages.info(request, _("Vai trò của bạn cần xác thực hai lớp. Hãy đăng ký."))
+                    return redirect("workspace:totp_setup")
+            request.staff = staff  # type: ignore[attr-defined]
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+class IdleTimeoutMiddleware:
+    """Optional: the same idle timeout for every signed-in page of the site (add after
+    ``AuthenticationMiddleware``). The workspace enforces it by itself without this."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and _expired(request):
+            logout(request)
+        return self.get_response(request)

@@ -1,0 +1,167 @@
+"""Counter intake in three page loads: pick the procedure (filtered as you type, accent-
+insensitive), fill the form (case, applicant, checklist ticked as papers are handed over,
+scanned files, channel), then the receipt (form 01) opens ready to print."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.core.text import comparable, fold
+from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.errors import DossierError, DossierInvalid
+from motcua.dossiers.models import ApplicantKind, AttachmentKind, Channel
+from motcua.dossiers.services import dossier_intake
+from motcua.procedures.models import Procedure
+from motcua.procedures.selectors import procedure_search
+from motcua.units.models import Role, Unit
+from motcua.workspace.auth import Staff, staff_required
+from motcua.workspace.views import _check_upload, _error_dict
+
+MAX_FILES = 10
+
+
+def _desk_units(request: HttpRequest) -> list[Unit]:
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    return list(Unit.objects.filter(pk__in=staff.units(Role.DESK)).order_by("name"))
+
+
+def _pick_unit(request: HttpRequest, units: list[Unit]) -> Unit:
+    code = request.GET.get("unit") or request.POST.get("unit") or ""
+    for unit in units:
+        if unit.code == code:
+            return unit
+    return units[0]
+
+
+@staff_required
+@require_GET
+def intake_pick(request: HttpRequest) -> HttpResponse:
+    units = _desk_units(request)
+    if not units:
+        return render(request, "workspace/forbidden.html", status=403)
+    unit = _pick_unit(request, units)
+    query = request.GET.get("q", "")[:200]
+    procedures = list(procedure_search(query=query, unit=unit.code)[:300])
+    return render(
+        request,
+        "workspace/intake_pick.html",
+        {
+            "units": units,
+            "unit": unit,
+            "query": query,
+            "procedures": [(p, fold(f"{p.code} {p.name} {p.field.name}")) for p in procedures],
+        },
+    )
+
+
+def checklist_of(procedure: Procedure, case_code: str) -> tuple[Any, list[dict[str, Any]]]:
+    version = procedure.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    record = version.record
+    items = list(record.get("documents") or [])
+    for case in record.get("cases") or []:
+        if case["code"] == case_code:
+            items = (case.get("documents") or []) + items
+    return record, items
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def intake_form(request: HttpRequest, code: str) -> HttpResponse:
+    units = _desk_units(request)
+    if not units or not comparable(code):
+        raise Http404
+    unit = _pick_unit(request, units)
+    procedure = Procedure.objects.select_related("field").filter(code=code, is_active=True).first()
+    if procedure is None or not procedure.units.filter(pk=unit.pk).exists():
+        raise Http404
+    record, _items = checklist_of(procedure, "")
+    cases = record.get("cases") or []
+    case_code = request.POST.get("case") or request.GET.get("case") or ""
+    if case_code not in {c["code"] for c in cases}:
+        case_code = cases[0]["code"] if cases and request.method == "GET" else case_code
+    errors: dict[str, list[str]] = {}
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        files = request.FILES.getlist("files")[:MAX_FILES]
+        for upload in files:
+            for _key, msgs in _check_upload(upload, "files").items():
+                errors.setdefault("files", []).extend(f"{upload.name}: {m}" for m in msgs)
+        ticked = [int(i) for i in request.POST.getlist("documents") if i.isdigit()]
+        applicant = {
+            key: request.POST.get(key, "")
+            for key in ("kind", "name", "id_number", "phone", "email", "address")
+        }
+        channel = request.POST.get("channel", Channel.COUNTER)
+        if channel not in {Channel.COUNTER, Channel.POSTAL}:
+            errors["channel"] = [_("Chọn trực tiếp hoặc bưu chính.")]
+        if not errors:
+            try:
+                dossier, _created = dossier_intake(
+                    actor=request.user,
+                    procedure=procedure,
+                    unit=unit,
+                    channel=channel,
+                    applicant=applicant,
+                    summary=request.POST.get("summary", "")[:2000],
+                    documents=ticked,
+                    case_code=case_code,
+                    idempotency_key=request.POST.get("idempotency_key", "")[:128] or None,
+                )
+            except DossierInvalid as exc:
+                errors = _error_dict(exc)
+            except DossierError as exc:
+                errors = {"__all__": [exc.message]}
+            else:
+                failed = []
+                for upload in files:
+                    try:
+                        attachment_add(
+                            dossier=dossier,
+                            actor=request.user,
+                            upload=upload,
+                            name=upload.name,
+                            kind=AttachmentKind.DOCUMENT,
+                        )
+                    except DossierError as exc:
+                        failed.append(f"{upload.name}: {exc.message}")
+                if failed:
+                    messages.warning(request, _("Một số tệp không lưu được: ") + "; ".join(failed))
+                messages.success(
+                    request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+                return redirect(reverse("workspace:receipt", args=[dossier.code]))
+    _record, items = checklist_of(procedure, case_code)
+    ticked_values = set(request.POST.getlist("documents")) if request.method == "POST" else set()
+    import uuid
+
+    return render(
+        request,
+        "workspace/intake_form.html",
+        {
+            "procedure": procedure,
+            "unit": unit,
+            "units": units,
+            "cases": cases,
+            "case_code": case_code,
+            "items": [
+                {**item, "index": i, "checked": str(i) in ticked_values}
+                for i, item in enumerate(items)
+            ],
+            "errors": errors,
+            "values": values,
+            "kinds": ApplicantKind.choices,
+            "channel": values.get("channel", Channel.COUNTER) if values else Channel.COUNTER,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "record": record,
+        },
+        status=400 if errors else 200,
+    )

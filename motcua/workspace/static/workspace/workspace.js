@@ -1,0 +1,50 @@
+// Keyboard helpers of the staff workspace; every page works without them.
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.replace(/đ/g, "d").replace(/Đ/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^0-9a-z.]+/g, " ").trim();
+  }
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target && event.target.tagName) || "";
+    if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(tag)) {
+      var box = document.querySelector("[data-shortcut='/']");
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.querySelector("[data-filter]");
+    if (!input) { return; }
+    var list = document.querySelector(input.getAttribute("data-filter"));
+    var items = Array.prototype.slice.call(list.querySelectorAll("li[data-fold]"));
+    var active = -1;
+    function visible() { return items.filter(function (li) { return !li.hidden; }); }
+    function mark(index) {
+      items.forEach(function (li) { li.classList.remove("ws-active"); });
+      var shown = visible();
+      if (!shown.length) { active = -1; return; }
+      active = Math.max(0, Math.min(index, shown.length - 1));
+      shown[active].classList.add("ws-active");
+      shown[active].scrollIntoView({ block: "nearest" });
+    }
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(" ").filter(Boolean);
+      items.forEach(function (li) {
+        var text = li.getAttribute("data-fold");
+        li.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+      });
+      mark(0);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(active - 1); }
+      else if (event.key === "Enter") {
+        var shown = visible();
+        if (shown.length && active >= 0 && input.value.trim()) {
+          event.preventDefault();
+          window.location.href = shown[active].querySelector("a").href;
+        }
+      }
+    });
+  });
+})();

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``{{ errors|get:action|get:"reason" }}``: a key of a dict, or nothing."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, {} if key in {"upload"} else None)
+    return None
+
+
+ACTION_NAMES = {
+    "intake": "Tiếp nhận hồ sơ",
+    "accept": "Tiếp nhận",
+    "refuse": "Từ chối tiếp nhận",
+    "request-supplement": "Yêu cầu bổ sung",
+    "supplement": "Bổ sung hồ sơ",
+    "forward": "Chuyển bước tiếp",
+    "send-back": "Trả lại bước trước",
+    "request-payment": "Yêu cầu nghĩa vụ tài chính",
+    "confirm-payment": "Xác nhận đã thanh toán",
+    "extend": "Gia hạn",
+    "stop": "Dừng xử lý",
+    "resolve": "Hoàn thành xử lý",
+    "return": "Trả kết quả",
+    "withdraw": "Rút hồ sơ",
+    "assign": "Phân công",
+}
+
+
+@register.filter
+def action_name(action: str) -> str:
+    return ACTION_NAMES.get(action, action)
+
+
+@register.filter
+def status_name(status: str) -> str:
+    from motcua.dossiers.models import Status
+
+    return str(Status(status).label) if status in Status.values else status

@@ -1,0 +1,591 @@
+"""Pages of the staff workspace. Views stay thin: read through the selectors, write
+through ``motcua.dossiers.services``, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.calendars.selectors import working_calendar
+from motcua.dossiers.attachments import (
+    AttachmentTooLarge,
+    AttachmentTypeNotAllowed,
+    attachment_add,
+    detect_type,
+    max_file_bytes,
+)
+from motcua.dossiers.errors import (
+    ActionForbidden,
+    ActionNotAllowed,
+    DossierError,
+    DossierInvalid,
+    StaleVersion,
+)
+from motcua.dossiers.lifecycle import ACTION_LABELS, TRANSITIONS, Action
+from motcua.dossiers.models import (
+    AttachmentKind,
+    Dossier,
+    Outcome,
+    ReturnMethod,
+    Status,
+)
+from motcua.dossiers.selectors import dossier_attachments, dossier_get
+from motcua.dossiers.services import (
+    available_actions,
+    current_step,
+    dossier_act,
+    dossier_supplement,
+    steps_of,
+)
+from motcua.forms.api.views import dossier_form_response, register_response, register_unit
+from motcua.forms.documents import processing_days
+from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_events, forms_reached
+from motcua.procedures.selectors import field_list
+from motcua.units.models import Membership, Role, Unit
+from motcua.workspace.auth import Staff, staff_required
+from motcua.workspace.selectors import (
+    LIST_BY_KEY,
+    SORT_LABELS,
+    ListQuery,
+    dossier_inbox,
+    list_counts,
+    lists_for,
+    workload,
+)
+
+PAGE_SIZE = 20
+CONFLICT = _("Hồ sơ vừa được người khác cập nhật")
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.staff  # type: ignore[attr-defined,no-any-return]
+
+
+def _default_list(staff: Staff) -> str:
+    if staff.has(Role.DESK):
+        return "inbox"
+    if staff.has(Role.LEADER, Role.UNIT_ADMIN) and not staff.has(Role.SPECIALIST):
+        return "unassigned"
+    return "mine"
+
+
+# ---------------------------------------------------------------------------- lists
+
+
+@staff_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    counts = list_counts(user=request.user, staff=staff)
+    key = _default_list(staff)
+    query = ListQuery(key=key)
+    dossiers = list(dossier_inbox(user=request.user, staff=staff, query=query)[:10])
+    cards = [(item, counts.get(item.key, 0)) for item in lists_for(staff)]
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "cards": cards,
+            "featured": LIST_BY_KEY[key],
+            "dossiers": dossiers,
+            "now": timezone.now(),
+            "role": staff.primary_role,
+            "units": sorted(set(staff.unit_names.values())),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def dossier_list_view(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    query = ListQuery.from_params(request.GET, _default_list(staff))
+    dossiers = dossier_inbox(user=request.user, staff=staff, query=query)
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workspace/dossier_list.html",
+        {
+            "page": page,
+            "query": query,
+            "current": LIST_BY_KEY[query.key],
+            "lists": lists_for(staff),
+            "fields": field_list(),
+            "sorts": SORT_LABELS,
+            "channels": Dossier._meta.get_field("channel").choices,
+            "querystring": params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- dossier page
+
+
+def _clock_start(dossier: Dossier, events: list[Any]) -> dt.datetime | None:
+    """When the current clock started: reception, or the last supplement that restarted it."""
+    start = dossier.received_at
+    for event in events:
+        if event.action in {"intake", "accept", "supplement"} and (event.data or {}).get("due_at"):
+            start = event.at
+    return start
+
+
+def deadline_info(dossier: Dossier, events: list[Any]) -> dict[str, Any]:
+    if dossier.due_at is None:
+        return {}
+    calendar = working_calendar()
+    record = dossier.procedure_version.record
+    cutoff_text = record.get("same_day_cutoff") or "15:00"
+    info: dict[str, Any] = {"due_at": dossier.due_at, "extended_due_at": dossier.extended_due_at}
+    start = _clock_start(dossier, events)
+    if start is not None:
+        explanation = calendar.explain(
+            start, processing_days(dossier), cutoff=dt.time.fromisoformat(cutoff_text)
+        )
+        info["lines"] = explanation.lines_vi()
+        info["adjusted"] = explanation.due_at != dossier.due_at
+    if dossier.status in {Status.RECEIVED, Status.PROCESSING}:
+        now = timezone.now()
+        if now <= dossier.due_at:
+            seconds = calendar.working_seconds_between(now, dossier.due_at)
+            info["left"] = _hours(seconds)
+            info["late"] = False
+        else:
+            info["left"] = _hours(calendar.working_seconds_between(dossier.due_at, now))
+            info["late"] = True
+    elif dossier.status == Status.AWAITING_PAYMENT and dossier.paused_remaining_seconds is not None:
+        info["paused_left"] = _hours(max(0, dossier.paused_remaining_seconds))
+    elif dossier.status == Status.SUPPLEMENT_REQUESTED:
+        info["stopped"] = True
+    return info
+
+
+def _hours(seconds: int) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    days, hours_in_day = divmod(hours, 8)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(_("%(n)d ngày") % {"n": days})
+    if hours_in_day:
+        parts.append(_("%(n)d giờ") % {"n": hours_in_day})
+    if minutes or not parts:
+        parts.append(_("%(n)d phút") % {"n": minutes})
+    return " ".join(parts) + " " + _("làm việc")
+
+
+def _officers(unit: Unit | None, role: str) -> list[Any]:
+    if unit is None:
+        return []
+    rows = Membership.objects.filter(unit=unit, role=role, user__is_active=True).select_related(
+        "user"
+    )
+    return sorted((m.user for m in rows), key=lambda u: u.get_username())
+
+
+def _step_unit_of(dossier: Dossier, step: dict[str, Any]) -> Unit:
+    if step.get("unit"):
+        unit = Unit.objects.filter(code=step["unit"]).first()
+        if unit is not None:
+            return unit
+    return dossier.unit
+
+
+def _action_context(dossier: Dossier, actions: list[str]) -> dict[str, Any]:
+    """Everything the action forms need besides the dossier: the next step's officers for
+    forward, the current step's officers for assign."""
+    extra: dict[str, Any] = {}
+    steps = steps_of(dossier)
+    if Action.FORWARD in actions:
+        index = 0 if dossier.status == Status.RECEIVED else (dossier.step_index or 0) + 1
+        if index < len(steps):
+            step = steps[index]
+            unit = _step_unit_of(dossier, step)
+            extra["next_step"] = {"name": step["name"], "unit": unit, "role": step["role"]}
+            extra["forward_officers"] = _officers(unit, step["role"])
+    if Action.ASSIGN in actions:
+        step = current_step(dossier)
+        if step is not None:
+            extra["assign_officers"] = _officers(dossier.step_unit, step["role"])
+    return extra
+
+
+def _render_dossier(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    status: int = 200,
+    errors: dict[str, Any] | None = None,
+    open_action: str = "",
+    values: dict[str, str] | None = None,
+    conflict: str = "",
+    problem: str = "",
+) -> HttpResponse:
+    events = dossier_events(dossier=dossier)
+    actions = available_actions(dossier, request.user)
+    step = current_step(dossier)
+    steps = steps_of(dossier)
+    action_labels = {a: ACTION_LABELS[Action(a)] for a in actions}
+    forms = forms_reached(dossier, events)
+    return render(
+        request,
+        "workspace/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "events": events,
+            "attachments": list(dossier_attachments(dossier=dossier).select_related("uploaded_by")),
+            "actions": actions,
+            "action_labels": action_labels,
+            "action_clock": {a: TRANSITIONS[Action(a)].clock for a in actions},
+            "step": step,
+            "steps": [
+                {**s, "index": i, "current": i == dossier.step_index} for i, s in enumerate(steps)
+            ],
+            "deadline": deadline_info(dossier, events),
+            "forms": [(n, FORM_TITLES[n]) for n in forms],
+            "errors": errors or {},
+            "open_action": open_action,
+            "values": values or {},
+            "conflict": conflict,
+            "problem": problem,
+            "outcomes": Outcome.choices,
+            "return_methods": ReturnMethod.choices,
+            "today": timezone.localdate(),
+            **_action_context(dossier, actions),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_get(user=request.user, code=code)
+    return _render_dossier(request, dossier)
+
+
+def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The typed parameters of an action from its form, and the input errors."""
+    params: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if action in {Action.REFUSE, Action.STOP, Action.EXTEND, Action.RESOLVE}:
+        params["reason"] = post.get("reason", "").strip()
+    if action == Action.REQUEST_SUPPLEMENT:
+        params["items"] = [
+            line.strip() for line in post.get("items", "").splitlines() if line.strip()
+        ]
+    if action in {Action.FORWARD, Action.ASSIGN}:
+        params["assignee"] = post.get("assignee", "").strip() or None
+    if action == Action.REQUEST_PAYMENT:
+        raw = post.get("amount", "").replace(".", "").replace(",", "").replace(" ", "")
+        try:
+            amount = int(raw)
+            if amount <= 0:
+                raise ValueError
+            params["amount"] = amount
+        except ValueError:
+            errors["amount"] = [_("Nhập số tiền là số nguyên dương (đồng).")]
+    if action == Action.CONFIRM_PAYMENT:
+        params["reference"] = post.get("reference", "").strip()[:100]
+    if action == Action.EXTEND:
+        try:
+            day = dt.date.fromisoformat(post.get("extended_date", ""))
+            at = dt.time.fromisoformat(post.get("extended_time", "") or "17:00")
+            params["extended_due_at"] = dt.datetime.combine(
+                day, at, tzinfo=timezone.get_current_timezone()
+            )
+        except ValueError:
+            errors["extended_due_at"] = [_("Chọn ngày hẹn trả mới.")]
+        if not params.get("reason"):
+            errors["reason"] = [_("Vui lòng nêu lý do gia hạn.")]
+    if action == Action.RESOLVE:
+        params["outcome"] = post.get("outcome", Outcome.GRANTED)
+    if action == Action.RETURN:
+        params["method"] = post.get("method", "")
+        if params["method"] not in ReturnMethod.values:
+            errors["method"] = [_("Chọn cách trả kết quả.")]
+    return params, errors
+
+
+def _check_upload(upload: Any, field: str) -> dict[str, list[str]]:
+    """The checks of ``attachment_add`` made before the action, so that a bad file never
+    leaves the action half done."""
+    if upload is None:
+        return {}
+    if upload.size > max_file_bytes():
+        return {field: [_("Tệp lớn quá giới hạn cho phép.")]}
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if not head:
+        return {field: [_("Tệp rỗng.")]}
+    if detect_type(head) is None:
+        return {field: [_("Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX.")]}
+    return {}
+
+
+def _error_dict(exc: DossierInvalid) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in exc.errors.items():
+        if isinstance(value, dict):
+            for sub, messages_ in value.items():
+                out[sub] = [str(m) for m in messages_]
+        else:
+            out[key] = [str(m) for m in (value if isinstance(value, list) else [value])]
+    return out
+
+
+@staff_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    try:
+        act = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if act not in TRANSITIONS:
+        raise Http404
+    dossier = dossier_get(user=request.user, code=code)
+    values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    params, errors = _parse_action(act, request.POST)
+    upload = request.FILES.get("file")
+    errors.update(_check_upload(upload, "file"))
+    if errors:
+        return _render_dossier(
+            request, dossier, status=400, errors={action: errors}, open_action=action, values=values
+        )
+    note = request.POST.get("note", "").strip()[:2000]
+    try:
+        if act == Action.SUPPLEMENT and upload is not None:
+            # The papers come first: the supplement event names them.
+            attachment = attachment_add(
+                dossier=dossier,
+                actor=request.user,
+                upload=upload,
+                name=upload.name,
+                kind=AttachmentKind.SUPPLEMENT,
+            )
+            dossier = dossier_supplement(
+                dossier=dossier,
+                actor=request.user,
+                version=version,
+                note=note,
+                attachments=[attachment.pk],
+            )
+        else:
+            dossier = dossier_act(
+                dossier=dossier,
+                action=act,
+                actor=request.user,
+                params=params,
+                version=version,
+                note=note,
+            )
+            if act == Action.RESOLVE and upload is not None:
+                attachment_add(
+                    dossier=dossier,
+                    actor=request.user,
+                    upload=upload,
+                    name=upload.name,
+                    kind=AttachmentKind.RESULT,
+                )
+    except StaleVersion:
+        fresh = dossier_get(user=request.user, code=code)
+        return _render_dossier(
+            request,
+            fresh,
+            status=409,
+            conflict=_(
+                "Hồ sơ vừa được người khác cập nhật. Dưới đây là trạng thái mới nhất; "
+                "hãy xem lại trước khi thao tác. Thao tác của bạn chưa được ghi."
+            ),
+        )
+    except DossierInvalid as exc:
+        return _render_dossier(
+            request,
+            dossier,
+            status=400,
+            errors={action: _error_dict(exc)},
+            open_action=action,
+            values=values,
+        )
+    except ActionNotAllowed as exc:
+        fresh = dossier_get(user=request.user, code=code)
+        return _render_dossier(request, fresh, status=409, problem=exc.message)
+    except ActionForbidden as exc:
+        return _render_dossier(request, dossier, status=403, problem=exc.message)
+    except (AttachmentTooLarge, AttachmentTypeNotAllowed) as exc:
+        return _render_dossier(
+            request,
+            dossier,
+            status=400,
+            errors={action: {"file": [exc.message]}},
+            open_action=action,
+            values=values,
+        )
+    label = ACTION_LABELS[act]
+    messages.success(
+        request,
+        _("Đã thực hiện “%(label)s” cho hồ sơ %(code)s.") % {"label": label, "code": dossier.code},
+    )
+    number = ACTION_FORMS.get(act.value) or ("01" if act == Action.ACCEPT else None)
+    target = request.POST.get("next", "")
+    if target.startswith("/can-bo/") and "//" not in target:
+        return redirect(target)
+    url = reverse("workspace:dossier", args=[dossier.code])
+    if number:
+        url += f"?form={number}#forms"
+    return redirect(url)
+
+
+@staff_required
+@require_POST
+def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_get(user=request.user, code=code)
+    upload = request.FILES.get("file")
+    errors = _check_upload(upload, "file") if upload is not None else {"file": [_("Chọn tệp.")]}
+    if not errors:
+        assert upload is not None
+        kind = request.POST.get("kind", AttachmentKind.DOCUMENT)
+        if kind not in {
+            AttachmentKind.DOCUMENT,
+            AttachmentKind.SUPPLEMENT,
+            AttachmentKind.OTHER,
+            AttachmentKind.RESULT,
+        }:
+            kind = AttachmentKind.DOCUMENT
+        try:
+            attachment_add(
+                dossier=dossier, actor=request.user, upload=upload, name=upload.name, kind=kind
+            )
+        except DossierInvalid as exc:
+            errors = _error_dict(exc)
+        except DossierError as exc:
+            errors = {"file": [exc.message]}
+    if errors:
+        return _render_dossier(
+            request, dossier, status=400, errors={"upload": errors}, open_action="upload"
+        )
+    messages.success(request, _("Đã tải tệp lên hồ sơ."))
+    return redirect(reverse("workspace:dossier", args=[dossier.code]) + "#files")
+
+
+@staff_required
+@require_GET
+def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    dossier = dossier_get(user=request.user, code=code)
+    attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    inline = request.GET.get("xem") == "1" and attachment.content_type in {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+    }
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-SHA256"] = attachment.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_GET
+def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    return dossier_form_response(request.user, code, number, inline=request.GET.get("tai") != "1")
+
+
+@staff_required
+@require_GET
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """After counter intake: the receipt (form 01) ready to print."""
+    dossier = dossier_get(user=request.user, code=code)
+    return render(request, "workspace/receipt.html", {"dossier": dossier})
+
+
+# ---------------------------------------------------------------------------- register
+
+
+@staff_required
+@require_GET
+def register_view(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    units = Unit.objects.filter(pk__in=staff.units()).order_by("name")
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    unit_code = request.GET.get("unit", "")
+    if unit_code and request.GET.get("format"):
+        try:
+            start = dt.date.fromisoformat(request.GET.get("from", ""))
+            end = dt.date.fromisoformat(request.GET.get("to", ""))
+        except ValueError:
+            errors["period"] = _("Chọn ngày bắt đầu và ngày kết thúc.")
+        else:
+            if end < start or (end - start).days > 366:
+                errors["period"] = _("Khoảng thời gian không hợp lệ (tối đa một năm).")
+            else:
+                from rest_framework.exceptions import PermissionDenied
+
+                try:
+                    unit = register_unit(request.user, unit_code)
+                except PermissionDenied:
+                    raise Http404 from None
+                fmt = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
+                return register_response(request.user, unit, Period(start, end), fmt)
+    return render(
+        request,
+        "workspace/register.html",
+        {
+            "units": units,
+            "errors": errors,
+            "start": request.GET.get("from") or today.replace(day=1).isoformat(),
+            "end": request.GET.get("to") or today.isoformat(),
+            "unit_code": unit_code,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------- workload
+
+
+@staff_required
+@require_GET
+def workload_view(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    unit_ids = staff.units(Role.LEADER, Role.UNIT_ADMIN)
+    if not unit_ids:
+        return render(request, "workspace/forbidden.html", status=403)
+    rows = workload(user=request.user, unit_ids=unit_ids)
+    selected = request.GET.get("can_bo", "")
+    query = ListQuery(key="all", sort="due")
+    dossiers = dossier_inbox(user=request.user, staff=staff, query=query).filter(
+        status__in=[Status.PROCESSING, Status.AWAITING_PAYMENT], step_unit_id__in=unit_ids
+    )
+    if selected == "chua-giao":
+        dossiers = dossiers.filter(assignee__isnull=True)
+    elif selected:
+        dossiers = dossiers.filter(assignee__username=selected)
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/workload.html",
+        {"rows": rows, "page": page, "selected": selected, "now": timezone.now()},
+    )
