@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -246,6 +247,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
         "AttachmentKindEnum": "motcua.dossiers.models.AttachmentKind",
+        "ReturnMethodEnum": "motcua.dossiers.models.ReturnMethod",
+        "CalendarDayKindEnum": "motcua.calendars.models.DayKind",
+        "UnitLevelEnum": "motcua.units.models.UnitLevel",
+        "ProcedureLevelEnum": "motcua.procedures.models.ProcedureLevel",
     },
 }
 

@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+handler400 = "motcua.core.views.bad_request"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"
+
 admin.site.site_header = "MotCua — Quản trị hệ thống"
 admin.site.site_title = "MotCua"
 admin.site.index_title = "Quản trị danh mục, đơn vị và người dùng"

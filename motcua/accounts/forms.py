@@ -35,9 +35,7 @@ def clean_id_number(value: str) -> str:
         return ""
     cleaned, errors = applicant_clean({"name": "-", "id_number": value})
     if "id_number" in errors:
-        raise ValidationError(
-            _("Số CCCD gồm 12 chữ số (hoặc CMND cũ 9 chữ số)."), code="id_number"
-        )
+        raise ValidationError(_("Số CCCD gồm 12 chữ số (hoặc CMND cũ 9 chữ số)."), code="id_number")
     return cleaned["id_number"]
 
 
@@ -187,7 +185,7 @@ class CitizenPasswordResetForm(CitizenFormMixin, PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = _("Địa chỉ thư điện tử không hợp lệ.")
 
 
-class CitizenSetPasswordForm(CitizenFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+class CitizenSetPasswordForm(CitizenFormMixin, SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._vietnamese_required()

@@ -47,21 +47,21 @@ def citizen_register(*, full_name: str, phone: str, email: str, password: str) -
         email=email,
         full_name=full_name,
     )
-    CitizenProfile.objects.create(user=user, full_name=full_name, phone=phone)
+    CitizenProfile.objects.create(user=user, full_name=full_name, phone=phone)  # type: ignore[misc]
     transaction.on_commit(lambda: verification_send(user=user))
     return user
 
 
-def verification_token(user: AbstractBaseUser) -> str:
+def verification_token(user: Any) -> str:
     return signing.dumps({"u": user.pk, "e": getattr(user, "email", "")}, salt=VERIFY_SALT)
 
 
-def verification_url(user: AbstractBaseUser) -> str:
+def verification_url(user: Any) -> str:
     path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
     return f"{settings.SITE_URL}{path}"
 
 
-def verification_send(*, user: AbstractBaseUser) -> bool:
+def verification_send(*, user: Any) -> bool:
     """Mail the verification link; a failed delivery is logged, never raised."""
     email = getattr(user, "email", "")
     if not email:
@@ -125,7 +125,7 @@ def profile_update(
 ) -> bool:
     """Save the profile; returns True when the e-mail changed (a new link is sent and the
     new address must be confirmed before the next sign-in)."""
-    profile, created = CitizenProfile.objects.get_or_create(
+    profile, _created = CitizenProfile.objects.get_or_create(
         user=user,
         defaults={"full_name": full_name, "email_verified_at": timezone.now()},
     )

@@ -10,7 +10,9 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
     path(
         "dat-lai-mat-khau/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -30,7 +30,8 @@ from motcua.accounts.ratelimit import client_ip, rate_limited
 
 
 def _rate(scope: str) -> str:
-    return str(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+    config: Any = settings.REST_FRAMEWORK
+    return str(config["DEFAULT_THROTTLE_RATES"][scope])
 
 
 def too_many(request: HttpRequest, message: str) -> HttpResponse:
@@ -41,7 +42,9 @@ def too_many(request: HttpRequest, message: str) -> HttpResponse:
 def _limited(request: HttpRequest, scope: str, *idents: str) -> bool:
     """One hit per client address and per account named in the form."""
     keys = [f"ip:{client_ip(request)}", *(f"id:{i.lower()}" for i in idents if i)]
-    return any([rate_limited(scope, key, _rate("login")) for key in keys])
+    # Count every key (no short-circuit), then judge.
+    hits = [rate_limited(scope, key, _rate("login")) for key in keys]
+    return any(hits)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +54,9 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _limited(request, "register"):
-            return too_many(request, _("Bạn đã đăng ký quá nhiều lần. Vui lòng thử lại sau ít phút."))
+            return too_many(
+                request, _("Bạn đã đăng ký quá nhiều lần. Vui lòng thử lại sau ít phút.")
+            )
         if form.is_valid():
             data = form.cleaned_data
             services.citizen_register(
@@ -67,9 +72,10 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify_sent(request: HttpRequest) -> HttpResponse:
-    """"Check your mailbox", with a form to send the link again."""
+    """ "Check your mailbox", with a form to send the link again."""
     form = ResendVerificationForm(
-        request.POST if request.method == "POST" else None, initial={"email": request.session.get("verify_email", "")}
+        request.POST if request.method == "POST" else None,
+        initial={"email": request.session.get("verify_email", "")},
     )
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -120,7 +126,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("portal:home")
+    next_page = "portal:home"
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -130,7 +136,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = CitizenPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _limited(request, "reset", request.POST.get("email", "").strip()):
             return too_many(request, _("Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
         return super().post(request, *args, **kwargs)
@@ -177,7 +183,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         if changed:
             messages.warning(
                 request,
-                _("Hãy mở liên kết trong thư vừa gửi đến địa chỉ mới để xác nhận trước lần đăng nhập sau."),
+                _(
+                    "Hãy mở liên kết trong thư vừa gửi đến địa chỉ mới để xác nhận "
+                    "trước lần đăng nhập sau."
+                ),
             )
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

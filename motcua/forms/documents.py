@@ -533,7 +533,7 @@ def form_06(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
                 "Trước hạn" if spent < budget else "Đúng hạn" if spent == budget else "Quá hạn"
             )
         if e.action == "resolve":
-            verdict = Timeliness(d.timeliness).label if d.timeliness else verdict
+            verdict = str(Timeliness(d.timeliness).label) if d.timeliness else verdict
         if e.action in {"forward", "send-back", "assign"} and e.data.get("step") is not None:
             receiver = _holder_text(e, units, d)
             index = e.data.get("step")

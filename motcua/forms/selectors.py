@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -86,9 +86,7 @@ class Period:
         return first, after
 
 
-def register_dossiers(
-    *, user: AbstractBaseUser | AnonymousUser, unit_code: str, period: Period
-) -> QuerySet[Dossier]:
+def register_dossiers(*, user: Any, unit_code: str, period: Period) -> QuerySet[Dossier]:
     """Form 07: the dossiers received by a unit in a period, in reception order, within the
     user's scope; events prefetched so a row never costs a query."""
     first, after = period.bounds()

@@ -94,6 +94,11 @@ def _online_procedure(code: str) -> Procedure:
     return procedure
 
 
+def _me(request: HttpRequest) -> Any:
+    """The signed-in user (every view here is behind ``login_required``)."""
+    return request.user
+
+
 def _my_dossier(request: HttpRequest, code: str) -> Dossier:
     if not comparable(code):
         raise Http404
@@ -106,7 +111,7 @@ def _my_dossier(request: HttpRequest, code: str) -> Dossier:
 
 def _domain_message(exc: DomainError) -> str:
     if isinstance(exc, DossierInvalid):
-        parts = []
+        parts: list[str] = []
         for value in exc.errors.values():
             if isinstance(value, dict):
                 parts.extend(str(m) for msgs in value.values() for m in msgs)
@@ -186,7 +191,10 @@ def submit_applicant(request: HttpRequest, code: str) -> HttpResponse:
             "email": me.email,
             "address": me.address,
         }
-    form = ApplicantForm(request.POST if request.method == "POST" else None, initial={**saved, "summary": state.get("summary")})
+    form = ApplicantForm(
+        request.POST if request.method == "POST" else None,
+        initial={**saved, "summary": state.get("summary")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         state["applicant"] = {
@@ -237,11 +245,7 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "file": state["files"].get(str(item.index)),
             "error": errors.get(item.index)
-            or (
-                _("Giấy tờ bắt buộc: hãy chọn tệp.")
-                if missing_error and item in missing
-                else ""
-            ),
+            or (_("Giấy tờ bắt buộc: hãy chọn tệp.") if missing_error and item in missing else ""),
         }
         for item in items
     ]
@@ -276,7 +280,9 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
     if wizard.missing_required(state, items):
         messages.error(request, _("Còn thiếu giấy tờ bắt buộc."))
         return redirect("portal:submit_documents", code=procedure.code)
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"wizard": state["id"]})
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, initial={"wizard": state["id"]}
+    )
     failure = ""
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["wizard"] != state["id"]:
@@ -284,7 +290,7 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 dossier, _created = wizard.wizard_submit(
-                    user=request.user, procedure=procedure, state=state
+                    user=_me(request), procedure=procedure, state=state
                 )
             except DomainError as exc:
                 failure = _domain_message(exc)
@@ -337,7 +343,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = dossier_list(user=request.user).filter(applicant_user=request.user)
+    dossiers = dossier_list(user=request.user).filter(applicant_user=_me(request))
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/citizen/my_dossiers.html", {"page": page})
 
@@ -414,7 +420,7 @@ def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
                     upload = form.cleaned_data[f"item_{i}"]
                     attachment = attachment_add(
                         dossier=dossier,
-                        actor=request.user,
+                        actor=_me(request),
                         upload=upload,
                         name=upload.name or item,
                         kind=AttachmentKind.SUPPLEMENT,
@@ -422,7 +428,7 @@ def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
                     ids.append(attachment.pk)
                 dossier_supplement(
                     dossier=dossier,
-                    actor=request.user,
+                    actor=_me(request),
                     version=form.cleaned_data["version"],
                     note=form.cleaned_data.get("note", ""),
                     attachments=ids,
@@ -435,7 +441,12 @@ def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/citizen/supplement.html",
-        {"dossier": dossier, "form": form, "failure": failure, "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"},
+        {
+            "dossier": dossier,
+            "form": form,
+            "failure": failure,
+            "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx",
+        },
         status=400 if (failure or form.errors) else 200,
     )
 
@@ -447,13 +458,15 @@ def my_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     if dossier.is_final:
         messages.info(request, _("Hồ sơ đã kết thúc, không thể rút."))
         return redirect("portal:my_dossier", code=dossier.code)
-    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"version": dossier.version})
+    form = WithdrawForm(
+        request.POST if request.method == "POST" else None, initial={"version": dossier.version}
+    )
     failure = ""
     if request.method == "POST" and form.is_valid():
         try:
             dossier_withdraw(
                 dossier=dossier,
-                actor=request.user,
+                actor=_me(request),
                 version=form.cleaned_data["version"],
                 note=form.cleaned_data.get("note", ""),
             )

@@ -45,11 +45,11 @@ class PlaceForm(CitizenFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self._vietnamese_required()
-        self.fields["unit"].choices = units
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
         self.fields["unit"].error_messages["required"] = _("Chọn nơi nộp hồ sơ.")
         self.fields["unit"].error_messages["invalid_choice"] = _("Chọn một nơi trong danh sách.")
         if cases:
-            self.fields["case"].choices = cases
+            self.fields["case"].choices = cases  # type: ignore[attr-defined]
             self.fields["case"].required = True
             self.fields["case"].error_messages["required"] = _("Chọn trường hợp của bạn.")
             self.fields["case"].error_messages["invalid_choice"] = _(

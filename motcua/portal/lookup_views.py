@@ -4,6 +4,8 @@ them, a returned dossier can be rated. Rate-limited per client (429 page in Viet
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -25,14 +27,19 @@ VERIFY_RATE = "10/h"
 
 
 def lookup_rate() -> str:
-    return str(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["lookup"])
+    config: Any = settings.REST_FRAMEWORK
+    return str(config["DEFAULT_THROTTLE_RATES"]["lookup"])
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/too_many.html",
-        {"message": _("Bạn tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một phút.")},
+        {
+            "message": _(
+                "Bạn tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một phút."
+            )
+        },
         status=429,
     )
 

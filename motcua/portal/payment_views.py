@@ -44,7 +44,7 @@ def sandbox_gateway(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def payment_return(request: HttpRequest) -> HttpResponse:
-    params = {k: v for k, v in request.GET.items()}
+    params = {k: str(v) for k, v in request.GET.items()}
     try:
         payment = payment_settle(params=params)
     except PaymentError as exc:
@@ -66,7 +66,9 @@ def payment_callback(request: HttpRequest, provider: str) -> JsonResponse:
     if active.name != provider:
         raise Http404
     try:
-        payment = payment_settle(params={k: v for k, v in request.POST.items()}, provider=active)
+        payment = payment_settle(
+            params={k: str(v) for k, v in request.POST.items()}, provider=active
+        )
     except PaymentError as exc:
         return JsonResponse({"ok": False, "detail": exc.message}, status=400)
     return JsonResponse({"ok": True, "status": payment.status})

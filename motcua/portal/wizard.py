@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -135,8 +134,13 @@ def missing_required(state: dict[str, Any], items: list[DocumentItem]) -> list[D
     return [i for i in items if i.required and str(i.index) not in state.get("files", {})]
 
 
+def _delete_all(paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
 def wizard_submit(
-    *, user: AbstractBaseUser, procedure: Procedure, state: dict[str, Any]
+    *, user: Any, procedure: Procedure, state: dict[str, Any]
 ) -> tuple[Dossier, bool]:
     """Submit the wizard: one online dossier and its files, all or nothing.
 
@@ -171,5 +175,5 @@ def wizard_submit(
                         document_index=int(index),
                     )
         paths = [meta["path"] for meta in files.values()]
-        transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
+        transaction.on_commit(lambda: _delete_all(paths))
     return dossier, created

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
-from motcua.dossiers.models import Attachment, AttachmentKind, Dossier
+from motcua.dossiers.models import Attachment, AttachmentKind
 from motcua.procedures.models import OnlineLevel, Procedure
 from motcua.reports.selectors import UnitTree, raw_sums, share
 
@@ -101,23 +101,35 @@ def indicators(
     with_online = {pid for pid, raw in sums.items() if raw.get("received_online", 0) > 0}
 
     start, end = _bounds(date_from, date_to)
-    dossiers = Dossier.objects.all()
+    # Driven by the attachments (few dossiers have files when the data is migrated), the
+    # denominators by the summary: never a scan of a year of dossiers.
+    files = Attachment.objects.all()
     if unit_ids is not None:
-        dossiers = dossiers.filter(unit_id__in=unit_ids)
+        files = files.filter(dossier__unit_id__in=unit_ids)
     if field_id is not None:
-        dossiers = dossiers.filter(procedure__field_id=field_id)
-    has_doc = Attachment.objects.filter(dossier=OuterRef("pk"), kind=AttachmentKind.DOCUMENT)
-    has_result = Attachment.objects.filter(dossier=OuterRef("pk"), kind=AttachmentKind.RESULT)
-    digit = dossiers.aggregate(
-        received=Count("id", filter=Q(received_at__gte=start, received_at__lt=end)),
-        received_docs=Count(
-            "id", filter=Q(received_at__gte=start, received_at__lt=end) & Q(Exists(has_doc))
+        files = files.filter(dossier__procedure__field_id=field_id)
+    digit = {
+        "received": received,
+        "received_docs": files.filter(
+            kind=AttachmentKind.DOCUMENT,
+            dossier__received_at__gte=start,
+            dossier__received_at__lt=end,
+        )
+        .values("dossier_id")
+        .distinct()
+        .count(),
+        "resolved": sum(
+            total.get(c, 0) for c in ("resolved_early", "resolved_on_time", "resolved_late")
         ),
-        resolved=Count("id", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
-        resolved_results=Count(
-            "id", filter=Q(resolved_at__gte=start, resolved_at__lt=end) & Q(Exists(has_result))
-        ),
-    )
+        "resolved_results": files.filter(
+            kind=AttachmentKind.RESULT,
+            dossier__resolved_at__gte=start,
+            dossier__resolved_at__lt=end,
+        )
+        .values("dossier_id")
+        .distinct()
+        .count(),
+    }
     avg, n_ratings = average_rating(unit_ids=unit_ids, start=start, end=end)
     paid = total.get("paid", 0)
     paid_online = total.get("paid_online", 0)

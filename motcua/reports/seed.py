@@ -530,14 +530,25 @@ def _write(
                               due_day=final.due_day))
             )  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(dossier_sql, dossier_rows)
-        cursor.executemany(event_sql, event_rows)
-        cursor.executemany(state_sql, state_rows)
+        for sql, rows in ((dossier_sql, dossier_rows), (event_sql, event_rows),
+                          (state_sql, state_rows)):  # fmt: skip
+            if connection.vendor == "postgresql":
+                _copy(cursor, sql, rows)
+            else:
+                cursor.executemany(sql, rows)
         result.dossiers += len(dossier_rows)
         result.events += len(event_rows)
         if len(buffer) > 300_000:
             result.summary_rows += len(buffer)
             buffer.flush()
+
+
+def _copy(cursor: Any, insert_sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY is an order of magnitude faster than row-by-row inserts."""
+    head = insert_sql.split(" VALUES ")[0].replace("INSERT INTO", "COPY", 1)
+    with cursor.cursor.copy(f"{head} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _reset_sequences() -> None:

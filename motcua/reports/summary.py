@@ -187,6 +187,22 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
         f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > 100:
+            # Bulk: COPY into a temporary table, then one INSERT … ON CONFLICT.
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS stat_incoming "
+                f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            cursor.execute("TRUNCATE stat_incoming")
+            names = f"grain, day, unit_id, field_id, procedure_id, officer, {columns}"
+            with cursor.cursor.copy(f"COPY stat_incoming ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM stat_incoming "
+                f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
+            )
+            return
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 

@@ -23,6 +23,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,7 +131,7 @@ class Staff:
         return "admin" if self.superuser else ""
 
 
-def staff_of(user: AbstractBaseUser) -> Staff:
+def staff_of(user: Any) -> Staff:
     rows = Membership.objects.filter(user=user, role__in=STAFF_ROLES, unit__isnull=False)
     staff = Staff(superuser=bool(getattr(user, "is_superuser", False)))
     for role, unit_id, unit_name in rows.values_list("role", "unit_id", "unit__name"):
@@ -144,7 +145,7 @@ def totp_required_for(staff: Staff) -> bool:
     return totp_required_setting() and (staff.superuser or staff.has(Role.LEADER, Role.UNIT_ADMIN))
 
 
-def totp_of(user: AbstractBaseUser) -> StaffTotp | None:
+def totp_of(user: Any) -> StaffTotp | None:
     return StaffTotp.objects.filter(user=user).first()
 
 
@@ -185,14 +186,14 @@ def _expired(request: HttpRequest) -> bool:
 
 
 def staff_required(
-    view: Callable[..., HttpResponse] | None = None, *, allow_totp_setup: bool = False
+    view: Callable[..., HttpResponseBase] | None = None, *, allow_totp_setup: bool = False
 ) -> Any:
     """Every workspace page: signed in, not idle too long, a staff role, the second factor
     when it is required. Sets ``request.staff``."""
 
-    def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             login_url = reverse("workspace:login")
             if not request.user.is_authenticated:
                 return redirect(f"{login_url}?next={request.get_full_path()}")
@@ -219,6 +220,11 @@ def staff_required(
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def officer(request: HttpRequest) -> Any:
+    """The signed-in officer (``staff_required`` guarantees one)."""
+    return request.user
 
 
 class IdleTimeoutMiddleware:

@@ -21,7 +21,7 @@ from motcua.dossiers.services import dossier_intake
 from motcua.procedures.models import Procedure
 from motcua.procedures.selectors import procedure_search
 from motcua.units.models import Role, Unit
-from motcua.workspace.auth import Staff, staff_required
+from motcua.workspace.auth import Staff, officer, staff_required
 from motcua.workspace.views import _check_upload, _error_dict
 
 MAX_FILES = 10
@@ -106,7 +106,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         if not errors:
             try:
                 dossier, _created = dossier_intake(
-                    actor=request.user,
+                    actor=officer(request),
                     procedure=procedure,
                     unit=unit,
                     channel=channel,
@@ -126,7 +126,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                     try:
                         attachment_add(
                             dossier=dossier,
-                            actor=request.user,
+                            actor=officer(request),
                             upload=upload,
                             name=upload.name,
                             kind=AttachmentKind.DOCUMENT,

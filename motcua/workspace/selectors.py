@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -129,7 +128,7 @@ SORT_LABELS = {
 }
 
 
-def _holder_q(user: AbstractBaseUser, staff: Staff) -> Q:
+def _holder_q(user: Any, staff: Staff) -> Q:
     """The steps this officer holds: assigned to them, or unassigned at a unit where they
     hold the step's role (the role is read from the procedure version's workflow)."""
     held = Q(assignee=user)
@@ -144,7 +143,7 @@ def _holder_q(user: AbstractBaseUser, staff: Staff) -> Q:
     return held & Q(status__in=ACTIVE)
 
 
-def list_filters(user: AbstractBaseUser, staff: Staff, now: dt.datetime) -> dict[str, Q]:
+def list_filters(user: Any, staff: Staff, now: dt.datetime) -> dict[str, Q]:
     desk_units = staff.units(Role.DESK)
     units = staff.units()
     soon = working_calendar().add_working_seconds(now, 8 * 3600)
@@ -168,9 +167,7 @@ def lists_for(staff: Staff) -> list[ListDef]:
     return [item for item in LISTS if item.roles & roles]
 
 
-def list_counts(
-    *, user: AbstractBaseUser, staff: Staff, now: dt.datetime | None = None
-) -> dict[str, int]:
+def list_counts(*, user: Any, staff: Staff, now: dt.datetime | None = None) -> dict[str, int]:
     """Every count of the home page in one aggregate query."""
     now = now or timezone.now()
     filters = list_filters(user, staff, now)
@@ -224,7 +221,7 @@ def search_q(text: str) -> Q:
 
 
 def dossier_inbox(
-    *, user: AbstractBaseUser, staff: Staff, query: ListQuery, now: dt.datetime | None = None
+    *, user: Any, staff: Staff, query: ListQuery, now: dt.datetime | None = None
 ) -> QuerySet[Dossier]:
     """One list of the workspace, filtered, searched and sorted, ready to paginate."""
     now = now or timezone.now()
@@ -254,7 +251,7 @@ def dossier_inbox(
     return dossiers.order_by(*SORTS[sort])
 
 
-def workload(*, user: AbstractBaseUser, unit_ids: set[int]) -> list[dict[str, Any]]:
+def workload(*, user: Any, unit_ids: set[int]) -> list[dict[str, Any]]:
     """Open dossiers per officer at the given units (steps assigned to them)."""
     rows = (
         dossier_scope(user=user)
@@ -266,4 +263,4 @@ def workload(*, user: AbstractBaseUser, unit_ids: set[int]) -> list[dict[str, An
         )
         .order_by("-total", "assignee__username")
     )
-    return list(rows)
+    return [dict(row) for row in rows]

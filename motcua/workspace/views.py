@@ -51,7 +51,7 @@ from motcua.forms.documents import processing_days
 from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_events, forms_reached
 from motcua.procedures.selectors import field_list
 from motcua.units.models import Membership, Role, Unit
-from motcua.workspace.auth import Staff, staff_required
+from motcua.workspace.auth import Staff, officer, staff_required
 from motcua.workspace.selectors import (
     LIST_BY_KEY,
     SORT_LABELS,
@@ -67,7 +67,8 @@ CONFLICT = _("Hồ sơ vừa được người khác cập nhật")
 
 
 def _staff(request: HttpRequest) -> Staff:
-    return request.staff  # type: ignore[attr-defined,no-any-return]
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    return staff
 
 
 def _default_list(staff: Staff) -> str:
@@ -85,10 +86,10 @@ def _default_list(staff: Staff) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    counts = list_counts(user=request.user, staff=staff)
+    counts = list_counts(user=officer(request), staff=staff)
     key = _default_list(staff)
     query = ListQuery(key=key)
-    dossiers = list(dossier_inbox(user=request.user, staff=staff, query=query)[:10])
+    dossiers = list(dossier_inbox(user=officer(request), staff=staff, query=query)[:10])
     cards = [(item, counts.get(item.key, 0)) for item in lists_for(staff)]
     return render(
         request,
@@ -109,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dossier_list_view(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     query = ListQuery.from_params(request.GET, _default_list(staff))
-    dossiers = dossier_inbox(user=request.user, staff=staff, query=query)
+    dossiers = dossier_inbox(user=officer(request), staff=staff, query=query)
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -216,9 +217,9 @@ def _action_context(dossier: Dossier, actions: list[str]) -> dict[str, Any]:
             extra["next_step"] = {"name": step["name"], "unit": unit, "role": step["role"]}
             extra["forward_officers"] = _officers(unit, step["role"])
     if Action.ASSIGN in actions:
-        step = current_step(dossier)
-        if step is not None:
-            extra["assign_officers"] = _officers(dossier.step_unit, step["role"])
+        held = current_step(dossier)
+        if held is not None:
+            extra["assign_officers"] = _officers(dossier.step_unit, held["role"])
     return extra
 
 
@@ -229,12 +230,12 @@ def _render_dossier(
     status: int = 200,
     errors: dict[str, Any] | None = None,
     open_action: str = "",
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     conflict: str = "",
     problem: str = "",
 ) -> HttpResponse:
     events = dossier_events(dossier=dossier)
-    actions = available_actions(dossier, request.user)
+    actions = available_actions(dossier, officer(request))
     step = current_step(dossier)
     steps = steps_of(dossier)
     action_labels = {a: ACTION_LABELS[Action(a)] for a in actions}
@@ -272,7 +273,7 @@ def _render_dossier(
 @staff_required
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = dossier_get(user=request.user, code=code)
+    dossier = dossier_get(user=officer(request), code=code)
     return _render_dossier(request, dossier)
 
 
@@ -356,7 +357,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         raise Http404 from None
     if act not in TRANSITIONS:
         raise Http404
-    dossier = dossier_get(user=request.user, code=code)
+    dossier = dossier_get(user=officer(request), code=code)
     values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     try:
         version = int(request.POST.get("version", ""))
@@ -375,14 +376,14 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             # The papers come first: the supplement event names them.
             attachment = attachment_add(
                 dossier=dossier,
-                actor=request.user,
+                actor=officer(request),
                 upload=upload,
                 name=upload.name,
                 kind=AttachmentKind.SUPPLEMENT,
             )
             dossier = dossier_supplement(
                 dossier=dossier,
-                actor=request.user,
+                actor=officer(request),
                 version=version,
                 note=note,
                 attachments=[attachment.pk],
@@ -391,7 +392,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             dossier = dossier_act(
                 dossier=dossier,
                 action=act,
-                actor=request.user,
+                actor=officer(request),
                 params=params,
                 version=version,
                 note=note,
@@ -399,13 +400,13 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             if act == Action.RESOLVE and upload is not None:
                 attachment_add(
                     dossier=dossier,
-                    actor=request.user,
+                    actor=officer(request),
                     upload=upload,
                     name=upload.name,
                     kind=AttachmentKind.RESULT,
                 )
     except StaleVersion:
-        fresh = dossier_get(user=request.user, code=code)
+        fresh = dossier_get(user=officer(request), code=code)
         return _render_dossier(
             request,
             fresh,
@@ -425,7 +426,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             values=values,
         )
     except ActionNotAllowed as exc:
-        fresh = dossier_get(user=request.user, code=code)
+        fresh = dossier_get(user=officer(request), code=code)
         return _render_dossier(request, fresh, status=409, problem=exc.message)
     except ActionForbidden as exc:
         return _render_dossier(request, dossier, status=403, problem=exc.message)
@@ -456,7 +457,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 @staff_required
 @require_POST
 def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = dossier_get(user=request.user, code=code)
+    dossier = dossier_get(user=officer(request), code=code)
     upload = request.FILES.get("file")
     errors = _check_upload(upload, "file") if upload is not None else {"file": [_("Chọn tệp.")]}
     if not errors:
@@ -471,7 +472,7 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
             kind = AttachmentKind.DOCUMENT
         try:
             attachment_add(
-                dossier=dossier, actor=request.user, upload=upload, name=upload.name, kind=kind
+                dossier=dossier, actor=officer(request), upload=upload, name=upload.name, kind=kind
             )
         except DossierInvalid as exc:
             errors = _error_dict(exc)
@@ -488,7 +489,7 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 @require_GET
 def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
-    dossier = dossier_get(user=request.user, code=code)
+    dossier = dossier_get(user=officer(request), code=code)
     attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
     inline = request.GET.get("xem") == "1" and attachment.content_type in {
         "application/pdf",
@@ -509,14 +510,16 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileR
 @staff_required
 @require_GET
 def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    return dossier_form_response(request.user, code, number, inline=request.GET.get("tai") != "1")
+    return dossier_form_response(
+        officer(request), code, number, inline=request.GET.get("tai") != "1"
+    )
 
 
 @staff_required
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After counter intake: the receipt (form 01) ready to print."""
-    dossier = dossier_get(user=request.user, code=code)
+    dossier = dossier_get(user=officer(request), code=code)
     return render(request, "workspace/receipt.html", {"dossier": dossier})
 
 
@@ -544,11 +547,11 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 from rest_framework.exceptions import PermissionDenied
 
                 try:
-                    unit = register_unit(request.user, unit_code)
+                    unit = register_unit(officer(request), unit_code)
                 except PermissionDenied:
                     raise Http404 from None
                 fmt = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
-                return register_response(request.user, unit, Period(start, end), fmt)
+                return register_response(officer(request), unit, Period(start, end), fmt)
     return render(
         request,
         "workspace/register.html",
@@ -573,10 +576,10 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     unit_ids = staff.units(Role.LEADER, Role.UNIT_ADMIN)
     if not unit_ids:
         return render(request, "workspace/forbidden.html", status=403)
-    rows = workload(user=request.user, unit_ids=unit_ids)
+    rows = workload(user=officer(request), unit_ids=unit_ids)
     selected = request.GET.get("can_bo", "")
     query = ListQuery(key="all", sort="due")
-    dossiers = dossier_inbox(user=request.user, staff=staff, query=query).filter(
+    dossiers = dossier_inbox(user=officer(request), staff=staff, query=query).filter(
         status__in=[Status.PROCESSING, Status.AWAITING_PAYMENT], step_unit_id__in=unit_ids
     )
     if selected == "chua-giao":

@@ -29,6 +29,7 @@ from motcua.workspace.auth import (
     login_failed,
     login_locked,
     login_succeeded,
+    officer,
     safe_next,
     staff_of,
     staff_required,
@@ -142,7 +143,7 @@ def _qr_svg(uri: str) -> str:
 @require_http_methods(["GET", "POST"])
 def totp_setup_view(request: HttpRequest) -> HttpResponse:
     device, _created = StaffTotp.objects.get_or_create(
-        user=request.user, defaults={"secret": pyotp.random_base32()}
+        user=officer(request), defaults={"secret": pyotp.random_base32()}
     )
     error, status = "", 200
     if request.method == "POST":

@@ -96,8 +96,14 @@ def test_register_bad_input_comes_back_beside_the_field_with_input_kept(
     html = _html(response)
     assert f'id="id_{field}-error"' in html
     assert message in html
-    assert re.search(rf'id="id_{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{field}"', html)
-    assert f"id_{field}-error" in html.split(f'id="id_{field}"')[0].rsplit("<input", 1)[-1] + html.split(f'id="id_{field}"')[1].split(">")[0]
+    assert re.search(
+        rf'id="id_{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{field}"', html
+    )
+    assert (
+        f"id_{field}-error"
+        in html.split(f'id="id_{field}"')[0].rsplit("<input", 1)[-1]
+        + html.split(f'id="id_{field}"')[1].split(">")[0]
+    )
     if field != "full_name":
         assert 'value="Lê Thị Cúc"' in html or 'value="  Lê   Thị Cúc "' in html
     assert not get_user_model().objects.filter(email__iexact="cuc@example.vn").exists()
@@ -145,11 +151,16 @@ def test_login_is_rate_limited(client: Client, place: Place, settings: Any) -> N
         "DEFAULT_THROTTLE_RATES": {"login": "3/min", "lookup": "30/min"},
     }
     for _ in range(3):
-        assert client.post(
-            "/tai-khoan/dang-nhap/", {"username": "an@example.vn", "password": "sai"}
-        ).status_code == 200
+        assert (
+            client.post(
+                "/tai-khoan/dang-nhap/", {"username": "an@example.vn", "password": "sai"}
+            ).status_code
+            == 200
+        )
 
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "an@example.vn", "password": PASSWORD})
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "an@example.vn", "password": PASSWORD}
+    )
 
     assert response.status_code == 429
     assert "quá nhiều lần" in _html(response)
@@ -188,7 +199,9 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client: Client, pl
     assert client.login(username="an@example.vn", password="Moi-2025-abc!")
 
 
-def test_password_reset_bad_address_and_rate_limit(client: Client, place: Place, settings: Any) -> None:
+def test_password_reset_bad_address_and_rate_limit(
+    client: Client, place: Place, settings: Any
+) -> None:
     bad = client.post("/tai-khoan/quen-mat-khau/", {"email": "khong-hop-le"})
     assert bad.status_code == 200
     assert "Địa chỉ thư điện tử không hợp lệ." in _html(bad)
@@ -235,7 +248,11 @@ def test_profile_prefills_and_validates(place: Place) -> None:
     )
     assert good.status_code == 302
     profile = CitizenProfile.objects.get(user=place.citizen)
-    assert (profile.id_number, profile.phone, profile.address) == ("079203001234", "0988777666", "Số 2")
+    assert (profile.id_number, profile.phone, profile.address) == (
+        "079203001234",
+        "0988777666",
+        "Số 2",
+    )
 
 
 def test_profile_email_change_needs_a_new_confirmation(

@@ -4,12 +4,14 @@ register (form 07) of a unit for a period."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -67,7 +69,7 @@ def _date(value: str, name: str) -> dt.date:
         raise ValidationError({name: ["Ngày theo dạng YYYY-MM-DD."]}) from None
 
 
-def register_unit(user: object, code: str) -> Unit:
+def register_unit(user: Any, code: str) -> Unit:
     """The unit of a register: one the user works at or leads (or any, for a superuser)."""
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -85,6 +87,13 @@ def register_unit(user: object, code: str) -> Unit:
 
 class RegisterView(APIView):
     permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]  # for errors; the register itself is a file
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``format`` is this endpoint's own parameter (pdf or xlsx, CONTRACT.md §2), not
+        # DRF's renderer override.
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
 
     @extend_schema(
         summary="Sổ theo dõi hồ sơ (mẫu 07) của một đơn vị trong một khoảng thời gian",
@@ -116,7 +125,7 @@ class RegisterView(APIView):
 
 
 def register_response(user: object, unit: Unit, period: Period, fmt: str) -> HttpResponse:
-    dossiers = register_dossiers(user=user, unit_code=unit.code, period=period)  # type: ignore[arg-type]
+    dossiers = register_dossiers(user=user, unit_code=unit.code, period=period)
     name = f"so-theo-doi-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "xlsx":
         response = HttpResponse(

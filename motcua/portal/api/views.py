@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, throttling
@@ -37,7 +37,7 @@ class _Base(APIView):
     throttle_classes = [LookupThrottle]
     authentication_classes: list[Any] = []
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise Throttled429(wait=wait)
 
     def _dossier(self, code: str) -> Any:

@@ -31,7 +31,9 @@ def _html(response: Any) -> str:
     return response.content.decode()
 
 
-def test_list_shows_only_my_dossiers_with_status_and_due(place: Place, citizen_client: Client) -> None:
+def test_list_shows_only_my_dossiers_with_status_and_due(
+    place: Place, citizen_client: Client
+) -> None:
     mine = submit(place)
     dossier_accept(dossier=mine, actor=place.users["desk"])
     theirs = submit(place, user=place.other_citizen)
@@ -44,14 +46,18 @@ def test_list_shows_only_my_dossiers_with_status_and_due(place: Place, citizen_c
     assert "17:00" in html  # the same-day due time
 
 
-def test_list_query_count_is_fixed(place: Place, citizen_client: Client, django_assert_max_num_queries: Any) -> None:
+def test_list_query_count_is_fixed(
+    place: Place, citizen_client: Client, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(3):
         submit(place)
     with django_assert_max_num_queries(8):
         citizen_client.get("/ho-so-cua-toi/")
 
 
-def test_dossier_page_shows_the_timeline_and_someone_elses_is_404(place: Place, citizen_client: Client) -> None:
+def test_dossier_page_shows_the_timeline_and_someone_elses_is_404(
+    place: Place, citizen_client: Client
+) -> None:
     dossier = to_supplement(place, submit(place))
 
     html = _html(citizen_client.get(f"/ho-so-cua-toi/{dossier.code}/"))
@@ -59,18 +65,31 @@ def test_dossier_page_shows_the_timeline_and_someone_elses_is_404(place: Place, 
     assert "Tiến trình xử lý" in html
     assert "Yêu cầu bổ sung" in html
     assert "Bản sao sổ hộ khẩu" in html
-    assert 'href="/ho-so-cua-toi/%s/bo-sung/"' % dossier.code in html
-    assert place.client_for(place.other_citizen).get(f"/ho-so-cua-toi/{dossier.code}/").status_code == 404
+    assert f'href="/ho-so-cua-toi/{dossier.code}/bo-sung/"' in html
+    assert (
+        place.client_for(place.other_citizen).get(f"/ho-so-cua-toi/{dossier.code}/").status_code
+        == 404
+    )
     assert citizen_client.get("/ho-so-cua-toi/KHONG-CO/").status_code == 404
 
 
-def test_supplement_uploads_every_item_and_restarts_the_clock(place: Place, citizen_client: Client) -> None:
+def test_supplement_uploads_every_item_and_restarts_the_clock(
+    place: Place, citizen_client: Client
+) -> None:
     dossier = to_supplement(place, submit(place))
     url = f"/ho-so-cua-toi/{dossier.code}/bo-sung/"
     page = _html(citizen_client.get(url))
     assert "Bản sao sổ hộ khẩu" in page and "Ảnh 4x6" in page
 
-    response = citizen_client.post(url, {"item_0": pdf("so-ho-khau.pdf"), "item_1": pdf("anh.pdf"), "note": "Đã bổ sung", "version": dossier.version})
+    response = citizen_client.post(
+        url,
+        {
+            "item_0": pdf("so-ho-khau.pdf"),
+            "item_1": pdf("anh.pdf"),
+            "note": "Đã bổ sung",
+            "version": dossier.version,
+        },
+    )
 
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -83,16 +102,22 @@ def test_supplement_uploads_every_item_and_restarts_the_clock(place: Place, citi
     assert sorted(last.data["attachments"]) == sorted(a.pk for a in supplements)
 
 
-def test_supplement_bad_inputs_save_nothing(place: Place, citizen_client: Client, settings: Any) -> None:
+def test_supplement_bad_inputs_save_nothing(
+    place: Place, citizen_client: Client, settings: Any
+) -> None:
     dossier = to_supplement(place, submit(place))
     url = f"/ho-so-cua-toi/{dossier.code}/bo-sung/"
 
-    missing = citizen_client.post(url, {"item_0": pdf(), "note": "ghi chú giữ lại", "version": dossier.version})
+    missing = citizen_client.post(
+        url, {"item_0": pdf(), "note": "ghi chú giữ lại", "version": dossier.version}
+    )
     assert missing.status_code == 400
     assert "Chọn tệp cho giấy tờ này." in _html(missing)
     assert "ghi chú giữ lại" in _html(missing)
 
-    wrong = citizen_client.post(url, {"item_0": pdf(), "item_1": not_a_pdf(), "version": dossier.version})
+    wrong = citizen_client.post(
+        url, {"item_0": pdf(), "item_1": not_a_pdf(), "version": dossier.version}
+    )
     assert "không đúng định dạng" in _html(wrong)
     assert 'aria-invalid="true"' in _html(wrong)
 
@@ -101,7 +126,9 @@ def test_supplement_bad_inputs_save_nothing(place: Place, citizen_client: Client
     assert "lớn hơn 0 MB" in _html(big)
     settings.MOTCUA_MAX_UPLOAD_MB = 20
 
-    stale = citizen_client.post(url, {"item_0": pdf(), "item_1": pdf(), "version": dossier.version - 1})
+    stale = citizen_client.post(
+        url, {"item_0": pdf(), "item_1": pdf(), "version": dossier.version - 1}
+    )
     assert stale.status_code == 400
     assert "người khác cập nhật" in _html(stale)
 
@@ -110,7 +137,9 @@ def test_supplement_bad_inputs_save_nothing(place: Place, citizen_client: Client
     assert not Attachment.objects.filter(dossier=dossier, kind="supplement").exists()
 
 
-def test_supplement_page_when_nothing_is_asked_goes_back(place: Place, citizen_client: Client) -> None:
+def test_supplement_page_when_nothing_is_asked_goes_back(
+    place: Place, citizen_client: Client
+) -> None:
     dossier = submit(place)
 
     response = citizen_client.get(f"/ho-so-cua-toi/{dossier.code}/bo-sung/")
@@ -118,7 +147,9 @@ def test_supplement_page_when_nothing_is_asked_goes_back(place: Place, citizen_c
     assert response.status_code == 302
 
 
-def test_payment_through_the_sandbox_confirms_the_payment(place: Place, citizen_client: Client) -> None:
+def test_payment_through_the_sandbox_confirms_the_payment(
+    place: Place, citizen_client: Client
+) -> None:
     dossier = to_payment(place, submit(place), amount=50000)
     page = citizen_client.get(f"/ho-so-cua-toi/{dossier.code}/thanh-toan/")
     assert "THANH TOÁN THỬ NGHIỆM" in _html(page)
@@ -167,7 +198,9 @@ def test_payment_is_refused_when_nothing_is_due(place: Place, citizen_client: Cl
     assert "không có khoản phí" in _html(response)
 
 
-def test_withdraw_asks_for_confirmation_then_withdraws(place: Place, citizen_client: Client) -> None:
+def test_withdraw_asks_for_confirmation_then_withdraws(
+    place: Place, citizen_client: Client
+) -> None:
     dossier = submit(place)
     url = f"/ho-so-cua-toi/{dossier.code}/rut-ho-so/"
 
@@ -201,26 +234,42 @@ def test_result_download_only_after_online_return(place: Place, citizen_client: 
     other = submit(place)
     at_counter = to_returned(place, other, method="counter")
     counter_result = Attachment.objects.get(dossier=at_counter, kind="result")
-    assert citizen_client.get(f"/ho-so-cua-toi/{other.code}/tep/{counter_result.pk}/").status_code == 404
-    assert place.client_for(place.other_citizen).get(f"/ho-so-cua-toi/{dossier.code}/tep/{result.pk}/").status_code == 404
+    assert (
+        citizen_client.get(f"/ho-so-cua-toi/{other.code}/tep/{counter_result.pk}/").status_code
+        == 404
+    )
+    assert (
+        place.client_for(place.other_citizen)
+        .get(f"/ho-so-cua-toi/{dossier.code}/tep/{result.pk}/")
+        .status_code
+        == 404
+    )
 
 
 def test_rating_once_after_return(place: Place, citizen_client: Client) -> None:
     dossier = submit(place)
-    early = citizen_client.post(f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "5"}, follow=True)
+    early = citizen_client.post(
+        f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "5"}, follow=True
+    )
     assert "Chỉ đánh giá được sau khi hồ sơ đã trả kết quả." in _html(early)
 
     to_returned(place, dossier)
     page = _html(citizen_client.get(f"/ho-so-cua-toi/{dossier.code}/"))
     assert "Đánh giá mức độ hài lòng" in page
 
-    bad = citizen_client.post(f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "9", "comment": "giữ lại"})
+    bad = citizen_client.post(
+        f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "9", "comment": "giữ lại"}
+    )
     assert bad.status_code == 400
     assert "Chọn mức hài lòng từ 1 đến 5." in _html(bad)
     assert "giữ lại" in _html(bad)
 
-    citizen_client.post(f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "4", "comment": "Nhanh"})
-    twice = citizen_client.post(f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "1"}, follow=True)
+    citizen_client.post(
+        f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "4", "comment": "Nhanh"}
+    )
+    twice = citizen_client.post(
+        f"/ho-so-cua-toi/{dossier.code}/danh-gia/", {"score": "1"}, follow=True
+    )
 
     assert "đã được đánh giá" in _html(twice)
     rating = Rating.objects.get(dossier=dossier)
@@ -229,7 +278,11 @@ def test_rating_once_after_return(place: Place, citizen_client: Client) -> None:
 
 def test_all_citizen_pages_need_login(place: Place, client: Client) -> None:
     dossier: Dossier = submit(place)
-    for url in ("/ho-so-cua-toi/", f"/ho-so-cua-toi/{dossier.code}/", f"/ho-so-cua-toi/{dossier.code}/bo-sung/"):
+    for url in (
+        "/ho-so-cua-toi/",
+        f"/ho-so-cua-toi/{dossier.code}/",
+        f"/ho-so-cua-toi/{dossier.code}/bo-sung/",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/tai-khoan/dang-nhap/")

@@ -34,7 +34,9 @@ def test_lookup_page_without_code_shows_a_labelled_form(client: Client) -> None:
     assert '<label for="id_verify">' in html
 
 
-def test_lookup_without_digits_shows_status_and_timeline_but_no_personal_data(place: Place, client: Client) -> None:
+def test_lookup_without_digits_shows_status_and_timeline_but_no_personal_data(
+    place: Place, client: Client
+) -> None:
     dossier = to_supplement(place, submit(place))
 
     html = _html(client.get("/tra-cuu/", {"code": dossier.code}))
@@ -56,7 +58,9 @@ def test_lookup_with_digits_adds_name_and_documents(place: Place, client: Client
     assert "Tờ khai đăng ký khai sinh" in html
 
 
-def test_lookup_with_wrong_digits_says_so_and_shows_public_data_only(place: Place, client: Client) -> None:
+def test_lookup_with_wrong_digits_says_so_and_shows_public_data_only(
+    place: Place, client: Client
+) -> None:
     dossier = submit(place)
 
     response = client.get("/tra-cuu/", {"code": dossier.code, "verify": "0000"})
@@ -67,7 +71,9 @@ def test_lookup_with_wrong_digits_says_so_and_shows_public_data_only(place: Plac
 
 
 @pytest.mark.parametrize("verify", ["12", "abcd", "12345"])
-def test_malformed_digits_are_explained_beside_the_field(place: Place, client: Client, verify: str) -> None:
+def test_malformed_digits_are_explained_beside_the_field(
+    place: Place, client: Client, verify: str
+) -> None:
     dossier = submit(place)
 
     response = client.get("/tra-cuu/", {"code": dossier.code, "verify": verify})
@@ -89,7 +95,9 @@ def test_unknown_code_gets_a_helpful_not_found_page(place: Place, client: Client
     assert client.get("/tra-cuu/", {"code": "a\x00b"}).status_code == 400  # never a 500
 
 
-def test_lookup_page_is_rate_limited_with_a_vietnamese_message(place: Place, client: Client, settings: Any) -> None:
+def test_lookup_page_is_rate_limited_with_a_vietnamese_message(
+    place: Place, client: Client, settings: Any
+) -> None:
     _rates(settings, "3/min")
     dossier = submit(place)
     for _ in range(3):
@@ -114,13 +122,19 @@ def test_rating_from_the_lookup_page_with_digits(place: Place, client: Client) -
     page = _html(client.get("/tra-cuu/", {"code": dossier.code, "verify": "4567"}))
     assert "Đánh giá mức độ hài lòng" in page
 
-    wrong = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", {"verify": "0000", "score": "5"}, follow=True)
+    wrong = client.post(
+        f"/tra-cuu/{dossier.code}/danh-gia/", {"verify": "0000", "score": "5"}, follow=True
+    )
     assert "không khớp" in _html(wrong)
     bad = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", {"verify": "4567", "score": "0"})
     assert bad.status_code == 400
     assert "Chọn mức hài lòng từ 1 đến 5." in _html(bad)
 
-    done = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", {"verify": "4567", "score": "5", "comment": "Tốt"}, follow=True)
+    done = client.post(
+        f"/tra-cuu/{dossier.code}/danh-gia/",
+        {"verify": "4567", "score": "5", "comment": "Tốt"},
+        follow=True,
+    )
     assert "Cảm ơn bạn đã đánh giá." in _html(done)
     rating = Rating.objects.get(dossier=dossier)
     assert (rating.score, rating.via_lookup, rating.user) == (5, True, None)
@@ -136,7 +150,17 @@ def test_api_lookup_without_verify_has_no_personal_data(place: Place, api_client
 
     assert response.status_code == 200
     body = response.json()
-    assert {"code", "procedure", "unit", "status", "status_label", "received_at", "due_at", "resolved_at", "returned_at"} <= set(body)
+    assert {
+        "code",
+        "procedure",
+        "unit",
+        "status",
+        "status_label",
+        "received_at",
+        "due_at",
+        "resolved_at",
+        "returned_at",
+    } <= set(body)
     assert body["status"] == "submitted"
     assert "applicant_name" not in body and "timeline" not in body and "documents" not in body
     assert "0901234567" not in response.content.decode()
@@ -155,10 +179,15 @@ def test_api_lookup_with_verify_adds_name_and_timeline(place: Place, api_client:
     assert body["documents"][0] == {"name": "Tờ khai đăng ký khai sinh", "received": True}
 
 
-def test_api_lookup_wrong_verify_is_public_and_unknown_is_404(place: Place, api_client: Any) -> None:
+def test_api_lookup_wrong_verify_is_public_and_unknown_is_404(
+    place: Place, api_client: Any
+) -> None:
     dossier = submit(place)
 
-    assert "applicant_name" not in api_client.get(f"/api/v1/lookup/{dossier.code}", {"verify": "9999"}).json()
+    assert (
+        "applicant_name"
+        not in api_client.get(f"/api/v1/lookup/{dossier.code}", {"verify": "9999"}).json()
+    )
     missing = api_client.get("/api/v1/lookup/KHONG-CO")
     assert missing.status_code == 404
     assert "detail" in missing.json()
@@ -187,7 +216,12 @@ def test_api_rating_once_per_dossier(place: Place, api_client: Any) -> None:
     assert bad.status_code == 400
     assert "score" in bad.json()
     assert api_client.post(url, {"verify": "4567", "score": "x"}, format="json").status_code == 400
-    assert api_client.post(url, {"verify": "4567", "score": 3, "comment": 5}, format="json").status_code == 400
+    assert (
+        api_client.post(
+            url, {"verify": "4567", "score": 3, "comment": 5}, format="json"
+        ).status_code
+        == 400
+    )
 
     first = api_client.post(url, {"verify": "4567", "score": 3, "comment": "Được"}, format="json")
     second = api_client.post(url, {"verify": "4567", "score": 5}, format="json")
@@ -196,7 +230,12 @@ def test_api_rating_once_per_dossier(place: Place, api_client: Any) -> None:
     assert first.json()["score"] == 3
     assert second.status_code == 409
     assert Rating.objects.get(dossier=dossier).score == 3
-    assert api_client.post("/api/v1/lookup/KHONG-CO/rating", {"verify": "4567", "score": 3}, format="json").status_code == 404
+    assert (
+        api_client.post(
+            "/api/v1/lookup/KHONG-CO/rating", {"verify": "4567", "score": 3}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_api_lookup_is_in_the_schema(api_client: Any) -> None:
@@ -209,7 +248,9 @@ def test_api_lookup_is_in_the_schema(api_client: Any) -> None:
 # ---------------------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("topic", ["nop-ho-so", "theo-doi", "bo-sung", "thanh-toan", "trang-thai", "tai-khoan"])
+@pytest.mark.parametrize(
+    "topic", ["nop-ho-so", "theo-doi", "bo-sung", "thanh-toan", "trang-thai", "tai-khoan"]
+)
 def test_help_pages_in_vietnamese(client: Client, topic: str) -> None:
     response = client.get(f"/huong-dan/{topic}/")
 
@@ -220,7 +261,12 @@ def test_help_pages_in_vietnamese(client: Client, topic: str) -> None:
 def test_status_help_lists_every_status_with_its_national_code(client: Client) -> None:
     html = _html(client.get("/huong-dan/trang-thai/"))
 
-    for label in ("Mới đăng ký", "Yêu cầu bổ sung giấy tờ", "Đã trả kết quả", "Công dân yêu cầu rút hồ sơ"):
+    for label in (
+        "Mới đăng ký",
+        "Yêu cầu bổ sung giấy tờ",
+        "Đã trả kết quả",
+        "Công dân yêu cầu rút hồ sơ",
+    ):
         assert label in html
     assert "<td>10</td>" in html
     assert client.get("/huong-dan/khong-co/").status_code == 404

@@ -32,20 +32,26 @@ def _html(response: Any) -> str:
 
 def _through_applicant(client: Client, base: str = BIRTH, **place: str) -> None:
     assert client.post(base, place or {"unit": COMMUNE}).status_code == 302
-    response = client.post(base + "nguoi-nop/", {
-        "name": "Nguyễn Văn An",
-        "id_number": "001203004567",
-        "phone": PHONE,
-        "email": "an@example.vn",
-        "address": "Số 1, xã Một",
-        "summary": "Đăng ký khai sinh cho con",
-    })
+    response = client.post(
+        base + "nguoi-nop/",
+        {
+            "name": "Nguyễn Văn An",
+            "id_number": "001203004567",
+            "phone": PHONE,
+            "email": "an@example.vn",
+            "address": "Số 1, xã Một",
+            "summary": "Đăng ký khai sinh cho con",
+        },
+    )
     assert response.status_code == 302, _html(response)
 
 
 def _wizard_to_review(client: Client) -> None:
     _through_applicant(client)
-    response = client.post(BIRTH + "giay-to/", {"doc_0": pdf("to-khai.pdf"), "doc_1": pdf("chung-sinh.pdf"), "next": "1"})
+    response = client.post(
+        BIRTH + "giay-to/",
+        {"doc_0": pdf("to-khai.pdf"), "doc_1": pdf("chung-sinh.pdf"), "next": "1"},
+    )
     assert response.status_code == 302, _html(response)
     assert response["Location"] == BIRTH + "xem-lai/"
 
@@ -54,7 +60,9 @@ def _wizard_id(client: Client) -> str:
     return str(client.session[wizard.SESSION_KEY]["1.001193"]["id"])
 
 
-def test_procedure_page_offers_online_submission_only_when_online(place: Place, client: Client) -> None:
+def test_procedure_page_offers_online_submission_only_when_online(
+    place: Place, client: Client
+) -> None:
     assert 'href="/thu-tuc/1.001193/nop-truc-tuyen/"' in _html(client.get("/thu-tuc/1.001193/"))
     assert "nop-truc-tuyen" not in _html(client.get("/thu-tuc/3.000001/")) or True
     response = client.get("/thu-tuc/1.009972/")
@@ -68,7 +76,9 @@ def test_wizard_needs_login(place: Place, client: Client) -> None:
     assert response["Location"].startswith("/tai-khoan/dang-nhap/?next=")
 
 
-def test_wizard_is_404_for_a_procedure_not_offered_online(place: Place, citizen_client: Client) -> None:
+def test_wizard_is_404_for_a_procedure_not_offered_online(
+    place: Place, citizen_client: Client
+) -> None:
     place.procedure("1.009972").__class__.objects.filter(code="1.009972").update(online="none")
 
     assert citizen_client.get("/thu-tuc/1.009972/nop-truc-tuyen/").status_code == 404
@@ -97,13 +107,20 @@ def test_full_submission_creates_one_submitted_dossier_with_its_files(
     assert response.status_code == 302
     dossier = Dossier.objects.get()
     assert response["Location"] == f"/ho-so-cua-toi/{dossier.code}/bien-nhan/"
-    assert (dossier.status, dossier.channel, dossier.applicant_user) == ("submitted", "online", place.citizen)
+    assert (dossier.status, dossier.channel, dossier.applicant_user) == (
+        "submitted",
+        "online",
+        place.citizen,
+    )
     assert dossier.summary == "Đăng ký khai sinh cho con"
     assert [d["received"] for d in dossier.documents] == [True, True, False]
     files = list(Attachment.objects.filter(dossier=dossier).order_by("document_index"))
     assert [(a.document_index, a.kind) for a in files] == [(0, "document"), (1, "document")]
     # The temporary area is emptied and the e-mail receipt went out.
-    assert not default_storage.exists(f"tmp/wizard/{wid}") or not default_storage.listdir(f"tmp/wizard/{wid}")[1]
+    assert (
+        not default_storage.exists(f"tmp/wizard/{wid}")
+        or not default_storage.listdir(f"tmp/wizard/{wid}")[1]
+    )
     assert any(dossier.code in m.subject for m in mail.outbox)
 
 
@@ -111,7 +128,9 @@ def test_receipt_shows_code_time_and_a_qr_code_of_the_lookup_url(
     place: Place, citizen_client: Client, settings: Any
 ) -> None:
     _wizard_to_review(citizen_client)
-    response = citizen_client.post(BIRTH + "xem-lai/", {"confirm": "on", "wizard": _wizard_id(citizen_client)}, follow=True)
+    response = citizen_client.post(
+        BIRTH + "xem-lai/", {"confirm": "on", "wizard": _wizard_id(citizen_client)}, follow=True
+    )
 
     html = _html(response)
     dossier = Dossier.objects.get()
@@ -169,7 +188,9 @@ def test_double_submit_and_refresh_make_one_dossier(place: Place, citizen_client
 
     first = citizen_client.post(BIRTH + "xem-lai/", {"confirm": "on", "wizard": wid})
     again = citizen_client.post(BIRTH + "xem-lai/", {"confirm": "on", "wizard": wid})
-    replay, created = wizard.wizard_submit(user=place.citizen, procedure=place.procedure("1.001193"), state=state)
+    replay, created = wizard.wizard_submit(
+        user=place.citizen, procedure=place.procedure("1.001193"), state=state
+    )
 
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
@@ -205,7 +226,14 @@ def test_applicant_bad_input_is_shown_beside_the_field_with_input_kept(
     place: Place, citizen_client: Client, field: str, value: str, message: str
 ) -> None:
     citizen_client.post(BIRTH, {"unit": COMMUNE})
-    data = {"name": "Nguyễn Văn An", "id_number": "001203004567", "phone": PHONE, "email": "an@example.vn", "address": "Thôn Ba", "summary": "Trích yếu giữ lại"}
+    data = {
+        "name": "Nguyễn Văn An",
+        "id_number": "001203004567",
+        "phone": PHONE,
+        "email": "an@example.vn",
+        "address": "Thôn Ba",
+        "summary": "Trích yếu giữ lại",
+    }
     data[field] = value
 
     response = citizen_client.post(BIRTH + "nguoi-nop/", data)
@@ -226,7 +254,9 @@ def test_documents_step_lists_what_is_missing_and_refuses_bad_files(
     page = _html(citizen_client.get(BIRTH + "giay-to/"))
     assert "Còn thiếu 2 giấy tờ bắt buộc" in page
 
-    wrong = citizen_client.post(BIRTH + "giay-to/", {"doc_0": not_a_pdf(), "doc_1": pdf(), "next": "1"})
+    wrong = citizen_client.post(
+        BIRTH + "giay-to/", {"doc_0": not_a_pdf(), "doc_1": pdf(), "next": "1"}
+    )
     assert wrong.status_code == 400
     html = _html(wrong)
     assert 'id="doc_0-error"' in html
@@ -289,7 +319,9 @@ def test_a_failing_attachment_leaves_no_dossier(place: Place, citizen_client: Cl
     assert IdempotencyKey.objects.count() == 0
 
 
-def test_changing_the_case_drops_uploads_made_for_the_old_one(place: Place, citizen_client: Client) -> None:
+def test_changing_the_case_drops_uploads_made_for_the_old_one(
+    place: Place, citizen_client: Client
+) -> None:
     base = "/thu-tuc/3.000001/nop-truc-tuyen/"
     _through_applicant(citizen_client, base, unit=COMMUNE, case="lan-dau")
     citizen_client.post(base + "giay-to/", {"doc_0": pdf()})
