@@ -66,7 +66,7 @@ def payment_settle(*, params: dict[str, str], provider: PaymentProvider | None =
         raise PaymentError(str(exc)) from exc
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("dossier", "user")
             .filter(reference=outcome.reference, provider=provider.name)
             .first()

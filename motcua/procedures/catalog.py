@@ -648,7 +648,8 @@ def catalog_import(data: Any) -> ImportReport:
         current = set(unit.procedures.values_list("pk", flat=True))
         if wanted != current:
             unit.procedures.set(wanted)
-            report.units_updated += 1
+            if unit.code not in created_codes:
+                report.units_updated += 1
     return report
 
 

@@ -189,12 +189,11 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) > 100:
             # Bulk: COPY into a temporary table, then one INSERT … ON CONFLICT.
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS stat_incoming "
-                f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            cursor.execute("TRUNCATE stat_incoming")
             names = f"grain, day, unit_id, field_id, procedure_id, officer, {columns}"
+            cursor.execute("DROP TABLE IF EXISTS stat_incoming")
+            cursor.execute(
+                f"CREATE TEMP TABLE stat_incoming AS SELECT {names} FROM {table} WITH NO DATA"
+            )
             with cursor.cursor.copy(f"COPY stat_incoming ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

@@ -20,6 +20,7 @@ from axe_selenium_python import Axe  # type: ignore[import-untyped]
 from django.core import mail
 from django.core.cache import cache
 from PIL import Image
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
@@ -66,10 +67,23 @@ def fill(driver: WebDriver, name: str, value: str) -> None:
     box.send_keys(value)
 
 
+def _new_page_loaded(driver: WebDriver) -> bool:
+    try:
+        return bool(
+            driver.execute_script(
+                "return !window.__beforeSubmit && document.readyState === 'complete'"
+            )
+        )
+    except WebDriverException:  # asked while the browser was between two documents
+        return False
+
+
 def submit_form(driver: WebDriver, wait: Wait, button: str = "button[type=submit]") -> None:
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Click a submit button and wait for the next document (a marker on the old window
+    object disappears), without polling a node that navigation may detach."""
+    driver.execute_script("window.__beforeSubmit = true;")
     driver.find_element(By.CSS_SELECTOR, f"main {button}").click()
-    wait(driver).until(ec.staleness_of(old))
+    wait(driver).until(_new_page_loaded)
 
 
 def error_of(driver: WebDriver, field_id: str) -> str:

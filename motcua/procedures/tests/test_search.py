@@ -139,7 +139,14 @@ def test_strange_filter_is_200_never_500(
     response = api_client.get("/api/v1/procedures", {param: value})
 
     assert response.status_code == 200
-    assert response.json()["count"] == 0
+    # NUL characters are dropped from query strings before any view runs, so a lone NUL
+    # is no filter at all; everything else matches nothing.
+    expected = catalog_count(catalog) if value == "\x00" else 0
+    assert response.json()["count"] == expected
+
+
+def catalog_count(catalog: dict[str, Any]) -> int:
+    return len(catalog["procedures"])
 
 
 def test_list_is_paginated(catalog: dict[str, Any], api_client: Any) -> None:
