@@ -87,7 +87,9 @@ def history_line(i: int, rng: random.Random) -> dict[str, Any]:
     day = dt.date(2025, 1, 6) + dt.timedelta(days=rng.randrange(600))
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
-    start = dt.datetime.combine(day, dt.time(8, rng.randrange(60)), dt.timezone(dt.timedelta(hours=7)))
+    start = dt.datetime.combine(
+        day, dt.time(8, rng.randrange(60)), dt.timezone(dt.timedelta(hours=7))
+    )
 
     def at(hours: float) -> str:
         return (start + dt.timedelta(hours=hours)).isoformat()
@@ -120,7 +122,7 @@ def write_history(path: Path, count: int, seed: int = 7) -> Path:
     return path
 
 
-BENCH_URLS = '''
+BENCH_URLS = """
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -132,11 +134,11 @@ def bare(request):
 
 
 urlpatterns = [path("bench/bare", bare), path("", include("motcua.urls"))]
-'''
-BENCH_SETTINGS = '''
+"""
+BENCH_SETTINGS = """
 from motcua.settings import *  # noqa: F403
 ROOT_URLCONF = "bench_urls"
-'''
+"""
 
 
 class Site:

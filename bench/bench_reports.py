@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("MOTCUA_ENV", "demo")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -58,7 +58,7 @@ def best(fn: Callable[[], object], rounds: int) -> tuple[float, float]:
 
 def count_star() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {Dossier._meta.db_table}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {Dossier._meta.db_table}")
         return int(cursor.fetchone()[0])
 
 
@@ -73,7 +73,10 @@ def main() -> None:
         started = time.monotonic()
         call_command("seed", dossiers=args.seed, units=args.units)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"seed: {args.seed} dossiers in {time.monotonic() - started:.1f} s, peak RSS {rss:.0f} MB")
+        print(
+            f"seed: {args.seed} dossiers in {time.monotonic() - started:.1f} s, "
+            f"peak RSS {rss:.0f} MB"
+        )
 
     province = Unit.objects.filter(parent__isnull=True).order_by("-id").first()
     assert province is not None, "seed the database first (--seed N)"

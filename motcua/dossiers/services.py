@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from motcua.calendars.selectors import working_calendar
@@ -38,7 +38,7 @@ from motcua.dossiers.errors import (
     DossierInvalid,
     StaleVersion,
 )
-from motcua.dossiers.hooks import run_event_hooks
+from motcua.dossiers.hooks import is_replaying, replay_mode, run_event_hooks
 from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
 from motcua.dossiers.models import (
     FINAL_STATUSES,
@@ -135,21 +135,20 @@ def _saved_with_hooks(dossier: Dossier, event: DossierEvent) -> None:
 _pinned_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.ContextVar(
     "motcua_pinned_calendar", default=None
 )
-_silent: contextvars.ContextVar[bool] = contextvars.ContextVar("motcua_silent", default=False)
 
 
 @contextlib.contextmanager
 def replaying(calendar: WorkingCalendar | None = None) -> Iterator[WorkingCalendar]:
-    """Within this block every action uses ``calendar`` (default: the current one) and
-    notifies nobody. The rules applied are the same as live."""
+    """Within this block every action uses ``calendar`` (default: the current one), nobody
+    is notified, and hooks registered with ``during_replay=False`` are skipped. The rules
+    applied are the live ones."""
     pinned = calendar if calendar is not None else working_calendar()
     cal_token = _pinned_calendar.set(pinned)
-    silent_token = _silent.set(True)
     try:
-        yield pinned
+        with replay_mode():
+            yield pinned
     finally:
         _pinned_calendar.reset(cal_token)
-        _silent.reset(silent_token)
 
 
 def _calendar() -> WorkingCalendar:
@@ -306,10 +305,21 @@ def _act(
     at = _resolve_at(at)
     if not isinstance(note, str) or "\x00" in note or len(note) > 2000:
         raise DossierInvalid({"note": ["Ghi chú là văn bản, tối đa 2000 ký tự."]})
-    with transaction.atomic():
+    # A replayed history line is one transaction that fails whole: no savepoint per action
+    # there (an error marks the line's transaction for rollback, which is what it wants).
+    with transaction.atomic(savepoint=not is_replaying()):
+        # Lock the dossier row only (not the unit or procedure rows it joins: other dossiers
+        # of the unit must not wait), and read the time of its last event in the same query.
         locked = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure_version", "unit")
+            .annotate(
+                last_event_at=Subquery(
+                    DossierEvent.objects.filter(dossier=OuterRef("pk"))
+                    .order_by("-seq")
+                    .values("at")[:1]
+                )
+            )
             .get(pk=dossier.pk)
         )
         transition = TRANSITIONS[action]
@@ -345,12 +355,7 @@ def _act(
                 f"Vai trò của bạn không được “{transition.label}” hồ sơ này.",
                 allowed_actions=available_actions(locked, actor),
             )
-        last_at = (
-            DossierEvent.objects.filter(dossier=locked)
-            .order_by("-seq")
-            .values_list("at", flat=True)
-            .first()
-        )
+        last_at = getattr(locked, "last_event_at", None)
         if last_at is not None and at < last_at:
             raise DossierInvalid({"at": ["Thời điểm trước sự kiện gần nhất của hồ sơ."]})
         from_status = locked.status
@@ -369,7 +374,7 @@ def _act(
             data=data,
         )
         _saved_with_hooks(locked, event)
-        if not _silent.get():
+        if not is_replaying():
             transaction.on_commit(lambda: _notify(locked.pk, action.value))
     return locked
 
@@ -540,7 +545,7 @@ def dossier_intake(
             _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
-            if not _silent.get():
+            if not is_replaying():
                 transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))
     except IntegrityError:
         if idempotency_key and actor is not None:
@@ -708,9 +713,12 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
     d.step_index = index
     d.step_unit = unit
     d.assignee = _assignee_for(d, assignee, step, unit)
-    DossierParticipant.objects.bulk_create(
-        [DossierParticipant(dossier=d, unit=unit)], ignore_conflicts=True
-    )
+    if unit.pk != d.unit_id:
+        # Another unit's hands (inter-agency): it keeps seeing the dossier afterwards. The
+        # receiving unit sees it anyway.
+        DossierParticipant.objects.bulk_create(
+            [DossierParticipant(dossier=d, unit=unit)], ignore_conflicts=True
+        )
     return {
         "step": index,
         "step_name": step["name"],

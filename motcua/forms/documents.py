@@ -48,6 +48,7 @@ DOCUMENT_KINDS = {
     "original": "Bản chính",
     "copy": "Bản sao",
     "certified_copy": "Bản sao chứng thực",
+    "original_or_copy": "Bản chính hoặc bản sao",
 }
 
 

@@ -58,7 +58,8 @@ def form_event_hook(dossier: Dossier, event: DossierEvent) -> None:
     """Registered with ``motcua.dossiers.hooks``: runs inside the action's transaction and
     only schedules the PDF for after the commit."""
     number = form_for_event(dossier, event)
-    if number is None:
+    if number is None or dossier.import_key:
+        # A replayed history (``motcua import-dossiers``) produced its papers long ago.
         return
     dossier_id, seq = dossier.pk, event.seq
     transaction.on_commit(lambda: form_archive(dossier_id=dossier_id, number=number, seq=seq))

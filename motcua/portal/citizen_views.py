@@ -351,7 +351,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 def _downloadable(dossier: Dossier, attachment: Attachment) -> bool:
     if attachment.kind == AttachmentKind.RESULT:
         return dossier.status == Status.RETURNED and dossier.return_method == ReturnMethod.ONLINE
-    return attachment.kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
+    # The citizen's own files and the official forms issued to them (receipt, requests).
+    return attachment.kind in {
+        AttachmentKind.DOCUMENT,
+        AttachmentKind.SUPPLEMENT,
+        AttachmentKind.FORM,
+    }
 
 
 @login_required(login_url=LOGIN)

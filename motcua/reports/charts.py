@@ -29,7 +29,8 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
     bar = max(min(slot * 0.35, 28), 2)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="trend-title" class="chart" font-family="sans-serif" font-size="11">',
+        'role="img" aria-labelledby="trend-title" class="chart" '
+        'font-family="sans-serif" font-size="11">',
         f'<title id="trend-title">{escape(title)}</title>',
     ]
     for i in range(0, int(top_value) + 1, int(step)):
@@ -43,7 +44,8 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
         h = plot_h * m["received"] / top_value
         out.append(
             f'<rect x="{x0:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-            f'fill="{SERIES[0][2]}"><title>{escape(m["label"])}: tiếp nhận {m["received"]}</title></rect>'
+            f'fill="{SERIES[0][2]}"><title>{escape(m["label"])}: '
+            f"tiếp nhận {m['received']}</title></rect>"
         )
         y = top + plot_h
         for key, label, colour in SERIES[1:]:
@@ -51,14 +53,16 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
             y -= h
             out.append(
                 f'<rect x="{x0 + bar + 2:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{colour}"><title>{escape(m["label"])}: {label.lower()} {m[key]}</title></rect>'
+                f'fill="{colour}"><title>{escape(m["label"])}: '
+                f"{label.lower()} {m[key]}</title></rect>"
             )
         out.append(
             f'<text x="{left + i * slot + slot / 2:.1f}" y="{top + plot_h + 16}" '
             f'text-anchor="middle" fill="#222">{escape(m["label"])}</text>'
         )
     out.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#222"/>'
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" '
+        f'y2="{top + plot_h}" stroke="#222"/>'
     )
     lx = left
     for _key, label, colour in SERIES:

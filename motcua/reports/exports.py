@@ -68,7 +68,7 @@ def pdf_font() -> str:
         try:
             pdfmetrics.registerFont(TTFont("MotCuaReports", str(path)))
             return "MotCuaReports"
-        except Exception:
+        except Exception:  # noqa: S112 - a broken font file: try the next one
             continue
     return "Helvetica"
 
@@ -76,7 +76,7 @@ def pdf_font() -> str:
 def _font_paths() -> list[Path]:
     paths: list[Path] = []
     try:
-        import fontpkg_noto_serif  # type: ignore[import-not-found]
+        import fontpkg_noto_serif
 
         root = Path(fontpkg_noto_serif.__file__).parent
         paths += sorted(p for p in root.rglob("*.ttf") if "Regular" in p.name)

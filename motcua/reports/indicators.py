@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Attachment, AttachmentKind
 from motcua.procedures.models import OnlineLevel, Procedure
-from motcua.reports.selectors import UnitTree, raw_sums, share
+from motcua.reports.selectors import UnitTree, fine_sums, share
 
 
 @dataclass
@@ -52,10 +52,10 @@ def rating_model() -> Any:
 def average_rating(
     *, unit_ids: list[int] | None, start: dt.datetime, end: dt.datetime
 ) -> tuple[float | None, int]:
-    Rating = rating_model()
-    if Rating is None:
+    model = rating_model()
+    if model is None:
         return None, 0
-    qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+    qs = model.objects.filter(created_at__gte=start, created_at__lt=end)
     if unit_ids is not None:
         qs = qs.filter(dossier__unit_id__in=unit_ids)
     agg = qs.aggregate(avg=Avg("score"), n=Count("id"))
@@ -70,13 +70,19 @@ def indicators(
     date_from: dt.date,
     date_to: dt.date,
     field_id: int | None = None,
+    fine: dict[tuple[int, int, int], dict[str, int]] | None = None,
 ) -> list[Indicator]:
     scope = tree.scope(unit)
     unit_ids = list(scope) if len(scope) != len(tree.units) else None
-    sums = raw_sums(
-        scope=scope, tree=tree, date_from=date_from, date_to=date_to,
-        group_column="procedure_id", field_id=field_id,
-    )  # fmt: skip
+    if fine is None:
+        fine = fine_sums(
+            unit=unit, date_from=date_from, date_to=date_to, field_id=field_id, tree=tree
+        )
+    sums: dict[int, dict[str, int]] = {}
+    for (_unit, _field, procedure_id), raw in fine.items():
+        target = sums.setdefault(procedure_id, {})
+        for k, v in raw.items():
+            target[k] = target.get(k, 0) + v
     total: dict[str, int] = {}
     for raw in sums.values():
         for k, v in raw.items():
@@ -143,7 +149,8 @@ def indicators(
         Indicator("Dịch vụ trực tuyến", "Tỉ lệ TTHC có phát sinh hồ sơ trực tuyến",
                   share(len(with_online & online_ids), len(online_ids)),
                   len(with_online & online_ids), len(online_ids),
-                  "số TTHC trực tuyến có hồ sơ tiếp nhận trực tuyến trong kỳ ÷ số TTHC trực tuyến × 100"),
+                  "số TTHC trực tuyến có hồ sơ tiếp nhận trực tuyến trong kỳ ÷ "
+                  "số TTHC trực tuyến × 100"),
         Indicator("Dịch vụ trực tuyến", "Tỉ lệ hồ sơ tiếp nhận trực tuyến",
                   share(total.get("received_online", 0), received),
                   total.get("received_online", 0), received,
@@ -162,5 +169,6 @@ def indicators(
         Indicator("Số hóa hồ sơ", "Tỉ lệ kết quả giải quyết điện tử",
                   share(digit["resolved_results"], digit["resolved"]),
                   digit["resolved_results"], digit["resolved"],
-                  "hồ sơ giải quyết trong kỳ có tệp kết quả điện tử ÷ tổng hồ sơ đã giải quyết × 100"),
+                  "hồ sơ giải quyết trong kỳ có tệp kết quả điện tử ÷ "
+                  "tổng hồ sơ đã giải quyết × 100"),
     ]  # fmt: skip

@@ -234,13 +234,17 @@ def _people(
     p = prefix.lower()
     users = []
     for u in unit_list:
-        users += [User(username=f"{p}-cv{u.pk}-{i}", password=password,
-                       first_name=f"Chuyên viên {i}", last_name=u.name[:100]) for i in (1, 2)]  # fmt: skip
+        users += [
+            User(username=f"{p}-cv{u.pk}-{i}", password=password, first_name=f"Chuyên viên {i}")
+            for i in (1, 2)
+        ]
         users.append(User(username=f"{p}-ld{u.pk}", password=password, first_name="Lãnh đạo"))
     users += [User(username=f"{p}-cd{i}", password=password) for i in range(500)]
     User.objects.bulk_create(users, batch_size=2000, ignore_conflicts=True)
     ids = dict(User.objects.filter(username__startswith=f"{p}-").values_list("username", "id"))
-    officers = {u.pk: [(ids[f"{p}-cv{u.pk}-{i}"], f"{p}-cv{u.pk}-{i}") for i in (1, 2)] for u in unit_list}
+    officers = {
+        u.pk: [(ids[f"{p}-cv{u.pk}-{i}"], f"{p}-cv{u.pk}-{i}") for i in (1, 2)] for u in unit_list
+    }
     leaders = {u.pk: [(ids[f"{p}-ld{u.pk}"], f"{p}-ld{u.pk}")] for u in unit_list}
     memberships = [
         Membership(user_id=uid, unit_id=unit_id, role=role)
@@ -248,7 +252,9 @@ def _people(
         for unit_id, people in group.items()
         for uid, _name in people
     ]
-    memberships += [Membership(user_id=ids[f"{p}-cd{i}"], unit=None, role=Role.CITIZEN) for i in range(500)]
+    memberships += [
+        Membership(user_id=ids[f"{p}-cd{i}"], unit=None, role=Role.CITIZEN) for i in range(500)
+    ]
     Membership.objects.bulk_create(memberships, batch_size=2000, ignore_conflicts=True)
     return officers, leaders, [ids[f"{p}-cd{i}"] for i in range(500)]
 
@@ -391,8 +397,9 @@ def _dossier(
         when = max(d.due_at - dt.timedelta(hours=2), events[-1][1])
         if when <= now and ext > when:
             d.extended_due_at = ext
+            reason = "Xin lỗi, cần thêm thời gian"
             add("extend", when, "processing",
-                {"extended_due_at": _iso(ext), "reason": "Xin lỗi, cần thêm thời gian"}, step=1)  # fmt: skip
+                {"extended_due_at": _iso(ext), "reason": reason}, step=1)  # fmt: skip
             t = max(t, when)
     if t > now:
         return _finish(d, events)
@@ -422,7 +429,7 @@ def _finish(
             from_status=from_status, to_status=to_status, step=step, note="", data=data,
             prev_hash=prev,
         )  # fmt: skip
-        e.hash = event_hash(e, d.code)  # type: ignore[arg-type]
+        e.hash = event_hash(e, d.code)  # type: ignore[arg-type]  # duck-typed row
         prev = e.hash
         events.append(e)
     d.event_count = len(events)
@@ -442,7 +449,8 @@ class Rec:
         template = Rec._templates.get(model)
         if template is None:
             template = {
-                f.attname: f.get_default() for f in model._meta.concrete_fields  # type: ignore[attr-defined]
+                f.attname: f.get_default()
+                for f in model._meta.concrete_fields  # type: ignore[attr-defined]
             }
             Rec._templates[model] = template
         self.__dict__.update(template)
@@ -450,6 +458,9 @@ class Rec:
 
     def __getattr__(self, name: str) -> Any:  # for mypy: rows are dynamic
         raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
 
 
 class _Ids:
@@ -479,7 +490,7 @@ def _inserter(model: type) -> tuple[str, Callable[[Rec], tuple[Any, ...]]]:
     names = [f.attname for f in fields]
     pairs = list(zip(names, adapters, strict=True))
     sql = (
-        f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
+        f"INSERT INTO {table} ({', '.join(ops.quote_name(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
 

@@ -200,7 +200,9 @@ def visible_roots(user: AbstractBaseUser | AnonymousUser) -> list[Unit] | None:
         return []
     if getattr(user, "is_superuser", False):
         return None
-    ids = Membership.objects.filter(user=user, role=Role.LEADER).values_list("unit_id", flat=True)
+    ids = Membership.objects.filter(user_id=user.pk, role=Role.LEADER).values_list(
+        "unit_id", flat=True
+    )
     return list(Unit.objects.filter(pk__in=ids).order_by("path"))
 
 
@@ -297,23 +299,31 @@ def raw_sums(
         extra += " AND procedure_id = %s"
         extra_params.append(procedure_id)
     stocks = ("in_progress", "overdue", "paused_supplement", "paused_payment")
-    select = f"{group_column} AS g, " + ", ".join(FLOW_COLUMNS + stocks + ("open",))
-    end_sql, end_params = _branches(prefix_ranges(date_to), "1 AS e, 0 AS b", select, extra, extra_params)
+    select = f"{group_column}, " + ", ".join(FLOW_COLUMNS + stocks + ("open",))
+    width = group_column.count(",") + 1
+    end_sql, end_params = _branches(
+        prefix_ranges(date_to), "1 AS e, 0 AS b", select, extra, extra_params
+    )
     before_sql, before_params = _branches(
-        prefix_ranges(date_from - dt.timedelta(days=1)), "0 AS e, 1 AS b", select, extra, extra_params
+        prefix_ranges(date_from - dt.timedelta(days=1)),
+        "0 AS e, 1 AS b",
+        select,
+        extra,
+        extra_params,
     )
     sums = [f"SUM(e * {c}) - SUM(b * {c})" for c in FLOW_COLUMNS]
     sums += [f"SUM(e * {c})" for c in stocks]
     sums.append("SUM(b * open)")
     sql = (
-        f"SELECT g, {', '.join(sums)} FROM ({' UNION ALL '.join(end_sql + before_sql)}) AS parts "
-        "GROUP BY g"
+        f"SELECT {group_column}, {', '.join(sums)} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(end_sql + before_sql)}) AS parts "
+        f"GROUP BY {group_column}"
     )
     out: dict[int, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, end_params + before_params)
         for row in cursor.fetchall():
-            values = [int(v or 0) for v in row[1:]]
+            values = [int(v or 0) for v in row[width:]]
             raw = dict(zip(FLOW_COLUMNS, values, strict=False))
             in_progress, overdue, supp, pay, carried = values[len(FLOW_COLUMNS) :]
             raw["in_progress_on_time"] = in_progress - overdue
@@ -321,7 +331,7 @@ def raw_sums(
             raw["paused_supplement"] = supp
             raw["paused_payment"] = pay
             raw["carried_over"] = carried
-            out[int(row[0])] = raw
+            out[int(row[0]) if width == 1 else tuple(row[:width])] = raw  # type: ignore[index]
     return out
 
 
@@ -339,23 +349,31 @@ def stats_report(
     field_id: int | None = None,
     procedure_id: int | None = None,
     tree: UnitTree | None = None,
+    fine: dict[tuple[int, int, int], dict[str, int]] | None = None,
 ) -> Report:
-    """The §6 counts for unit (rolled up) in [date_from, date_to], grouped."""
+    """The §6 counts for unit (rolled up) in [date_from, date_to], grouped. ``fine`` (from
+    ``fine_sums``) lets several groupings share one query."""
     if group_by not in GROUP_BYS:
         raise StatsError("group_by phải là unit, field, procedure hoặc officer.")
     if date_from > date_to:
         raise StatsError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
     tree = tree or UnitTree.load()
     scope = tree.scope(unit)
-    sums = raw_sums(
-        scope=scope,
-        tree=tree,
-        date_from=date_from,
-        date_to=date_to,
-        group_column=_GROUP_COLUMN[group_by],
-        field_id=field_id,
-        procedure_id=procedure_id,
-    )
+    if fine is not None and group_by != "officer":
+        index = {"unit": 0, "field": 1, "procedure": 2}[group_by]
+        sums: dict[int, dict[str, int]] = defaultdict(dict)
+        for fine_key, raw in fine.items():
+            _merge(sums[fine_key[index]], raw)
+    else:
+        sums = raw_sums(
+            scope=scope,
+            tree=tree,
+            date_from=date_from,
+            date_to=date_to,
+            group_column=_GROUP_COLUMN[group_by],
+            field_id=field_id,
+            procedure_id=procedure_id,
+        )
     report = Report(unit=unit, date_from=date_from, date_to=date_to, group_by=group_by)
     grouped: dict[int, dict[str, int]] = defaultdict(dict)
     if group_by == "unit":
@@ -382,6 +400,25 @@ def stats_report(
         total = add_counts(total, counts)
     report.total = total
     return report
+
+
+def fine_sums(
+    *,
+    unit: Unit,
+    date_from: dt.date,
+    date_to: dt.date,
+    field_id: int | None = None,
+    tree: UnitTree,
+) -> dict[tuple[int, int, int], dict[str, int]]:
+    """Raw sums per (unit, field, procedure): one query for the whole dashboard."""
+    return raw_sums(  # type: ignore[return-value]
+        scope=tree.scope(unit),
+        tree=tree,
+        date_from=date_from,
+        date_to=date_to,
+        group_column="unit_id, field_id, procedure_id",
+        field_id=field_id,
+    )
 
 
 def _labels(group_by: str, keys: list[int]) -> dict[int, tuple[str, str]]:
@@ -437,9 +474,11 @@ def monthly_trend(
         extra_params.append(field_id)
     cols = ("received_online", "received_counter", "received_postal", "resolved_early",
             "resolved_on_time", "resolved_late")  # fmt: skip
-    branches, params = _branches(ranges, "1 AS e", "grain, day, " + ", ".join(cols), extra, extra_params)
+    branches, params = _branches(
+        ranges, "1 AS e", "grain, day, " + ", ".join(cols), extra, extra_params
+    )
     sql = (
-        f"SELECT grain, day, {', '.join(f'SUM({c})' for c in cols)} "
+        f"SELECT grain, day, {', '.join(f'SUM({c})' for c in cols)} "  # noqa: S608
         f"FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY grain, day"
     )
     by_month: dict[dt.date, list[int]] = {m: [0] * len(cols) for m in months}

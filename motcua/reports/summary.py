@@ -182,7 +182,8 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
     placeholders = ", ".join(["%s"] * (6 + len(COLUMNS)))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
     sql = (
-        f"INSERT INTO {table} (grain, day, unit_id, field_id, procedure_id, officer, {columns}) "
+        f"INSERT INTO {table} (grain, day, unit_id, field_id, procedure_id, officer, "  # noqa: S608
+        f"{columns}) "
         f"VALUES ({placeholders}) "
         f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
     )
@@ -192,13 +193,15 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
             names = f"grain, day, unit_id, field_id, procedure_id, officer, {columns}"
             cursor.execute("DROP TABLE IF EXISTS stat_incoming")
             cursor.execute(
-                f"CREATE TEMP TABLE stat_incoming AS SELECT {names} FROM {table} WITH NO DATA"
+                f"CREATE TEMP TABLE stat_incoming AS SELECT {names} "  # noqa: S608
+                f"FROM {table} WITH NO DATA"
             )
             with cursor.cursor.copy(f"COPY stat_incoming ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM stat_incoming "
+                f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608
+                "FROM stat_incoming "
                 f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
             )
             return
@@ -342,7 +345,7 @@ def iter_replays(
             .order_by("dossier_id", "seq")
             .values("dossier_id", "action", "at", "to_status", "data", "actor_id")
         ):
-            events[e["dossier_id"]].append(e)
+            events[e["dossier_id"]].append(dict(e))
         for row in batch:
             d = DossierRow(*row)
             changes, final = replay(d, events.get(d.id, []), officers)
@@ -400,7 +403,7 @@ def stats_differences(*, limit: int = 50) -> list[str]:
     stored: set[RowKey] = set()
     fields = ["grain", "day", "unit_id", "field_id", "procedure_id", "officer", *COLUMNS]
     for row in StatDelta.objects.values_list(*fields).iterator(chunk_size=10_000):
-        key: RowKey = tuple(row[:6])  # type: ignore[assignment]
+        key: RowKey = tuple(row[:6])
         stored.add(key)
         values = list(row[6:])
         want = expected.get(key, [0] * len(COLUMNS))

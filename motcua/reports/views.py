@@ -21,6 +21,7 @@ from motcua.reports.query import ReportQuery, StatsForbidden, report_query
 from motcua.reports.selectors import (
     StatsError,
     UnitTree,
+    fine_sums,
     month_starts,
     monthly_trend,
     overdue_dossiers,
@@ -83,13 +84,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     q = _query_or_error(request)
     if isinstance(q, HttpResponse):
         return q
+    fine = fine_sums(
+        unit=q.unit, date_from=q.date_from, date_to=q.date_to, field_id=q.field_id, tree=q.tree
+    )
     by_unit = stats_report(
-        unit=q.unit, date_from=q.date_from, date_to=q.date_to, group_by="unit",
-        field_id=q.field_id, tree=q.tree,
-    )  # fmt: skip
+        unit=q.unit, date_from=q.date_from, date_to=q.date_to, tree=q.tree, fine=fine
+    )
     by_field = stats_report(
         unit=q.unit, date_from=q.date_from, date_to=q.date_to, group_by="field",
-        field_id=q.field_id, tree=q.tree,
+        tree=q.tree, fine=fine,
     )  # fmt: skip
     months = month_starts(q.date_from, q.date_to)
     trend_from = (
@@ -122,7 +125,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             date_from=q.date_from,
             date_to=q.date_to,
             field_id=q.field_id,
-        ),  # fmt: skip
+            fine=fine,
+        ),
         "units": _unit_choices(request, q.tree),
         "fields": Field.objects.order_by("name"),
         "query_string": params.urlencode(),

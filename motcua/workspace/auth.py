@@ -181,7 +181,9 @@ def _expired(request: HttpRequest) -> bool:
     now = int(timezone.now().timestamp())
     if last is not None and now - int(last) > idle_seconds():
         return True
-    request.session[SESSION_LAST] = now
+    if last is None or now - int(last) >= 30:
+        # A write of the session at most every 30 seconds, not on every page.
+        request.session[SESSION_LAST] = now
     return False
 
 

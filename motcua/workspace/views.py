@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
@@ -52,6 +53,7 @@ from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_ev
 from motcua.procedures.selectors import field_list
 from motcua.units.models import Membership, Role, Unit
 from motcua.workspace.auth import Staff, officer, staff_required
+from motcua.workspace.guide import ROLE_GUIDE
 from motcua.workspace.selectors import (
     LIST_BY_KEY,
     SORT_LABELS,
@@ -100,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "dossiers": dossiers,
             "now": timezone.now(),
             "role": staff.primary_role,
+            "guide_slug": ROLE_GUIDE.get(staff.primary_role, ""),
             "units": sorted(set(staff.unit_names.values())),
         },
     )
@@ -507,6 +510,7 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileR
     return response
 
 
+@xframe_options_sameorigin  # the receipt page shows form 01 in a frame, ready to print
 @staff_required
 @require_GET
 def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:

@@ -67,6 +67,12 @@ def fill(driver: WebDriver, name: str, value: str) -> None:
     box.send_keys(value)
 
 
+def shot(screenshot: Shot, driver: WebDriver, name: str) -> None:
+    """A screenshot of the top of the page (checks and clicks may have scrolled it)."""
+    driver.execute_script("window.scrollTo(0, 0)")
+    screenshot(driver, name)
+
+
 def _new_page_loaded(driver: WebDriver) -> bool:
     try:
         return bool(
@@ -197,7 +203,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert "Số điện thoại không hợp lệ" in error_of(b, "id_phone")
     assert b.find_element(By.ID, "id_full_name").get_attribute("value") == "Lê Thị Cúc"
     axe_check(b, "register with errors")
-    screenshot(b, "citizen-register-errors")
+    shot(screenshot, b, "citizen-register-errors")
     fill(b, "phone", PHONE)
     fill(b, "password1", PASSWORD)
     fill(b, "password2", PASSWORD)
@@ -240,7 +246,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert "không đúng định dạng" in error_of(b, "doc_0")
     assert "Còn thiếu 2 giấy tờ bắt buộc" in b.find_element(By.ID, "checklist").text
     axe_check(b, "wizard documents with errors")
-    screenshot(b, "citizen-documents")
+    shot(screenshot, b, "citizen-documents")
     b.find_element(By.ID, "doc_0").send_keys(str(docs["don-de-nghi.pdf"]))
     b.find_element(By.ID, "doc_2").send_keys(str(docs["ban-ve.pdf"]))
     submit_form(b, wait, "button[name=next]")
@@ -251,7 +257,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert "Đánh dấu ô cam đoan" in error_of(b, "id_confirm")
     axe_check(b, "wizard review")
     b.find_element(By.ID, "id_confirm").click()
-    screenshot(b, "citizen-review")
+    shot(screenshot, b, "citizen-review")
     submit_form(b, wait)
 
     # 5. The receipt: code, procedure, time and a QR code of the lookup URL.
@@ -261,7 +267,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert "15 ngày làm việc" in b.page_source
     assert decode_qr(b, "receipt-qr") == f"{site}/tra-cuu/?code={code}"
     axe_check(b, "receipt")
-    screenshot(b, "citizen-receipt")
+    shot(screenshot, b, "citizen-receipt")
     # Refreshing the receipt and re-posting the review never makes a second dossier.
     b.refresh()
     b.get(site + f"/thu-tuc/{PERMIT}/nop-truc-tuyen/xem-lai/")
@@ -283,7 +289,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     submit_form(b, wait)
     assert b.find_element(By.ID, "lookup-applicant").text == "Lê Thị Cúc"
     assert "Đơn đề nghị cấp giấy phép xây dựng" in b.find_element(By.ID, "lookup-documents").text
-    screenshot(b, "citizen-lookup")
+    shot(screenshot, b, "citizen-lookup")
     fill(b, "code", "000.01.50.H99-000000-0000")
     fill(b, "verify", "")
     submit_form(b, wait)
@@ -309,13 +315,16 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
 
     # 8. The citizen answers it (a missing file first).
     b.get(site + "/ho-so-cua-toi/")
-    wait(b).until(ec.element_to_be_clickable((By.LINK_TEXT, "Bổ sung ngay"))).click()
+    supplement_link = wait(b).until(ec.element_to_be_clickable((By.LINK_TEXT, "Bổ sung ngay")))
+    axe_check(b, "my dossiers")
+    shot(screenshot, b, "citizen-my-dossiers")
+    supplement_link.click()
     wait(b).until(ec.presence_of_element_located((By.ID, "id_item_0")))
     assert "Bản vẽ mặt bằng có chữ ký" in b.page_source
     submit_form(b, wait)
     assert "Chọn tệp cho giấy tờ này." in error_of(b, "id_item_0")
     axe_check(b, "supplement with errors")
-    screenshot(b, "citizen-supplement")
+    shot(screenshot, b, "citizen-supplement")
     b.find_element(By.ID, "id_item_0").send_keys(str(docs["bo-sung.pdf"]))
     fill(b, "note", "Đã ký bản vẽ")
     submit_form(b, wait)
@@ -359,7 +368,7 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert got == [200, "application/pdf", len(PDF)]
     assert b.find_element(By.ID, "dossier-status").text == "Đã trả kết quả"
     axe_check(b, "my dossier returned")
-    screenshot(b, "citizen-dossier")
+    shot(screenshot, b, "citizen-dossier")
     submit_form(b, wait, ".rating-form button[type=submit]")  # no score chosen
     assert "Chọn mức hài lòng từ 1 đến 5." in b.find_element(By.ID, "score-error").text
     b.find_element(By.CSS_SELECTOR, "input[name=score][value='5']").click()
@@ -380,7 +389,20 @@ def test_main_citizen_pages_at_phone_width(
     site, b = citizen_site, phone_browser
     from motcua.accounts.tests.fixtures import make_citizen
 
-    make_citizen(EMAIL, name="Lê Thị Cúc", phone=PHONE)
+    user = make_citizen(EMAIL, name="Lê Thị Cúc", phone=PHONE)
+    from motcua.dossiers.services import dossier_intake
+    from motcua.procedures.models import Procedure
+    from motcua.units.models import Unit
+
+    dossier, _ = dossier_intake(
+        actor=user,
+        procedure=Procedure.objects.get(code="1.001193"),
+        unit=Unit.objects.get(code=UNIT),
+        channel="online",
+        applicant={"name": "Lê Thị Cúc", "phone": PHONE, "email": EMAIL},
+        documents=[0],
+        as_citizen=True,
+    )
     for path, name in (
         ("/tai-khoan/dang-ky/", "citizen-register-phone"),
         ("/tra-cuu/", "citizen-lookup-phone"),
@@ -393,9 +415,22 @@ def test_main_citizen_pages_at_phone_width(
         )
         assert overflow <= 0, path
         axe_check(b, path)
-        screenshot(b, name)
+        shot(screenshot, b, name)
 
     login(b, site, wait)
+    for path, name in (
+        (f"/ho-so-cua-toi/{dossier.code}/bien-nhan/", "citizen-receipt-phone"),
+        ("/ho-so-cua-toi/", "citizen-my-dossiers-phone"),
+        (f"/ho-so-cua-toi/{dossier.code}/", "citizen-dossier-phone"),
+    ):
+        b.get(site + path)
+        wait(b).until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
+        overflow = b.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+        axe_check(b, path)
+        shot(screenshot, b, name)
     b.get(site + f"/thu-tuc/{PERMIT}/nop-truc-tuyen/")
     wait(b).until(
         ec.element_to_be_clickable((By.CSS_SELECTOR, f"input[name=unit][value='{UNIT}']"))
@@ -410,4 +445,4 @@ def test_main_citizen_pages_at_phone_width(
         )
         <= 0
     )
-    screenshot(b, "citizen-documents-phone")
+    shot(screenshot, b, "citizen-documents-phone")

@@ -12,7 +12,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from .workspace_helpers import demo_officers, fetch, open_action, pdf_text, sign_in, submit_action
+from motcua.workspace.tests.browser_support import (
+    demo_officers,
+    fetch,
+    open_action,
+    pdf_text,
+    sign_in,
+    submit_action,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +66,7 @@ def test_online_dossier_is_accepted_from_the_inbox(
     sign_in(browser, site, "motcua.xa", w)
     assert browser.find_element(By.CSS_SELECTOR, "[data-count=inbox]").text == "1"
     browser.find_element(By.ID, "card-inbox").click()
+    wait(browser).until(ec.url_contains("list=inbox"))
     w.until(ec.element_to_be_clickable((By.LINK_TEXT, dossier.code)))
     screenshot(browser, "workspace-inbox")
     browser.find_element(By.LINK_TEXT, dossier.code).click()

@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
-from .workspace_helpers import (
+from motcua.workspace.tests.browser_support import (
     demo_officers,
     fetch,
     open_action,
@@ -106,6 +106,7 @@ def test_counter_dossier_from_desk_to_specialist_to_leader_and_back(
     # The specialist finds it among their steps and forwards it to the leader.
     sign_in(browser, site, "chuyenvien.xa", w)
     browser.find_element(By.ID, "card-mine").click()
+    w.until(ec.url_contains("list=mine"))
     w.until(ec.element_to_be_clickable((By.LINK_TEXT, code))).click()
     w.until(ec.presence_of_element_located((By.ID, "action-forward")))
     screenshot(browser, "workspace-dossier-specialist")
@@ -126,6 +127,7 @@ def test_counter_dossier_from_desk_to_specialist_to_leader_and_back(
     # The desk returns the result; the control slip (06) tells the whole story.
     sign_in(browser, site, "motcua.xa", w)
     browser.find_element(By.ID, "card-ready").click()
+    w.until(ec.url_contains("list=ready"))
     w.until(ec.element_to_be_clickable((By.LINK_TEXT, code))).click()
     form = open_action(browser, "return", w)
     Select(form.find_element(By.NAME, "method")).select_by_value("counter")

@@ -81,8 +81,9 @@ def test_overdue_starts_on_the_day_the_due_time_falls(hand: Place) -> None:
 
 @pytest.mark.parametrize(
     "period",
-    [P, Q, (dt.date(2027, 3, 1), dt.date(2027, 3, 31)), (dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
-     (dt.date(2027, 3, 5), dt.date(2027, 3, 5)), (dt.date(2026, 12, 15), dt.date(2027, 3, 2))],
+    [P, Q, (dt.date(2027, 3, 1), dt.date(2027, 3, 31)),
+     (dt.date(2025, 1, 1), dt.date(2027, 12, 31)), (dt.date(2027, 3, 5), dt.date(2027, 3, 5)),
+     (dt.date(2026, 12, 15), dt.date(2027, 3, 2))],
 )  # fmt: skip
 @pytest.mark.parametrize("group_by", ["unit", "field", "procedure"])
 def test_every_count_matches_a_recomputation_from_the_histories(

@@ -67,10 +67,14 @@ def test_live_actions_keep_the_summary_equal_to_a_rebuild(hand: Place) -> None:
         unit=hand.commune, date_from=at(1, 0).date(), date_to=at(30, 0).date(), group_by="officer"
     )
     assert by_officer.total == report.total
-    snapshot = stats_report(unit=hand.province, date_from=dt.date(2025, 1, 1), date_to=at(30, 0).date())
+    snapshot = stats_report(
+        unit=hand.province, date_from=dt.date(2025, 1, 1), date_to=at(30, 0).date()
+    )
     stats_rebuild()
     assert stats_differences() == []
-    again = stats_report(unit=hand.province, date_from=dt.date(2025, 1, 1), date_to=at(30, 0).date())
+    again = stats_report(
+        unit=hand.province, date_from=dt.date(2025, 1, 1), date_to=at(30, 0).date()
+    )
     assert again.total == snapshot.total and again.rows == snapshot.rows
 
 

@@ -66,7 +66,9 @@ def test_the_field_filter_narrows_the_numbers(hand: Place) -> None:
     assert _card(html, "received") == "0"
 
 
-@pytest.mark.parametrize("table", ["units", "fields", "procedures", "officers", "trend", "indicators", "overdue"])
+@pytest.mark.parametrize(
+    "table", ["units", "fields", "procedures", "officers", "trend", "indicators", "overdue"]
+)
 def test_every_table_exports_to_excel_with_the_same_numbers(hand: Place, table: str) -> None:
     response = browser_for(hand.users["province_leader"]).get(
         f"/can-bo/thong-ke/xuat/{table}.xlsx", P

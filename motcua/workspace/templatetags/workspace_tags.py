@@ -44,3 +44,11 @@ def status_name(status: str) -> str:
     from motcua.dossiers.models import Status
 
     return str(Status(status).label) if status in Status.values else status
+
+
+@register.filter
+def doc_kind(kind: str) -> str:
+    """``original`` → ``Bản chính`` (the catalogue's document kinds)."""
+    from motcua.procedures.models import DocumentKind
+
+    return str(DocumentKind(kind).label) if kind in DocumentKind.values else kind

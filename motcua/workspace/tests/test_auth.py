@@ -166,3 +166,9 @@ def test_logout_ends_the_session(client: Client, province: Province) -> None:
 def test_pages_need_a_signed_in_officer(client: Client, db: None, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_the_workspace_speaks_english_second(client: Client, db: None) -> None:
+    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert "Staff sign-in" in html and "Username" in html

@@ -242,6 +242,7 @@ def test_forms_download_and_404_when_not_reached(province: Province, signed_in) 
     client = signed_in("desk")
     inline = client.get(f"/can-bo/ho-so/{d.code}/bieu-mau/01/")
     assert inline.status_code == 200 and inline["Content-Disposition"].startswith("inline")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"  # shown in a frame on the receipt page
     download = client.get(f"/can-bo/ho-so/{d.code}/bieu-mau/06/?tai=1")
     assert download["Content-Disposition"].startswith("attachment")
     assert client.get(f"/can-bo/ho-so/{d.code}/bieu-mau/02/").status_code == 404
