@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
@@ -15,7 +17,8 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings an older gunicorn lacks are skipped
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         from motcua.wsgi import application
@@ -28,7 +31,9 @@ def run_server(
 ) -> None:
     """Serve until SIGINT or SIGTERM; gunicorn stops its workers cleanly on either."""
     connections.close_all()  # no connection may be shared with the forked workers
-    options = {
+    # WhiteNoise serves from the app directories; it only wants STATIC_ROOT to exist.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -41,4 +46,7 @@ def run_server(
         "errorlog": "-",
         "proc_name": "motcua",
     }
+    # Gunicorn 24+ opens a control socket at a fixed path in $HOME: two servers on one
+    # machine (tests, several sites) would fight over it, and MotCua does not use it.
+    options["control_socket_disable"] = True
     _Gunicorn(options).run()

@@ -296,7 +296,8 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
                 failure = _domain_message(exc)
             else:
                 done[state["id"]] = dossier.code
-                request.session[wizard.DONE_KEY] = done
+                # Only the latest few are needed to answer a refresh or a second click.
+                request.session[wizard.DONE_KEY] = dict(list(done.items())[-10:])
                 wizard.state_clear(request.session, procedure.code)
                 return redirect("portal:receipt", code=dossier.code)
     unit = procedure.units.filter(code=state["unit"]).first()
