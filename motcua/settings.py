@@ -176,7 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "portal:login"
+LOGIN_URL = "accounts:login"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -266,4 +266,6 @@ LOGGING = {
 MOTCUA_WORK_SESSIONS = env("MOTCUA_WORK_SESSIONS", "07:30-11:30,13:00-17:00")
 MOTCUA_SAME_DAY_CUTOFF = env("MOTCUA_SAME_DAY_CUTOFF", "15:00")
 MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
+# Payment provider of the citizens' portal; empty means the labelled sandbox provider.
+MOTCUA_PAYMENT_PROVIDER = env("MOTCUA_PAYMENT_PROVIDER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

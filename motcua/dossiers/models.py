@@ -168,6 +168,8 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["step_unit", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # Lists are newest first: a page is read from this index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="dossier_newest_first"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,8 +34,10 @@ def _scope_filter(user: User | AnonymousUser) -> Q | None:
     scope: Q = Q(applicant_user=user)
     if unit_ids:
         scope |= Q(unit_id__in=unit_ids) | Q(step_unit_id__in=unit_ids)
+        # ``pk IN (…)`` rather than a correlated EXISTS: the database can answer each OR
+        # term from an index (unit, step unit, participants) instead of probing every row.
         scope |= Q(
-            Exists(DossierParticipant.objects.filter(dossier=OuterRef("pk"), unit_id__in=unit_ids))
+            pk__in=DossierParticipant.objects.filter(unit_id__in=unit_ids).values("dossier_id")
         )
     for path in leader_paths:
         below = Unit.objects.filter(path__startswith=path).values("pk")

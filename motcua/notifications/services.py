@@ -32,11 +32,17 @@ def notify_applicant(*, dossier_id: int, action: str) -> bool:
 
     if action not in NOTIFIED_ACTIONS:
         return False
-    dossier = Dossier.objects.select_related("procedure", "unit").filter(pk=dossier_id).first()
+    dossier = Dossier.objects.select_related("procedure", "unit", "procedure_version").filter(pk=dossier_id).first()
     if dossier is None or not dossier.applicant_email:
         return False
     last = dossier.events.order_by("-seq").first()
+    record = dossier.procedure_version.record
+    days = record.get("processing_days")
+    for case in record.get("cases") or []:
+        if case.get("code") == dossier.case_code:
+            days = case.get("processing_days")
     context = {
+        "processing_days": days,
         "dossier": dossier,
         "event": last,
         "action": action,

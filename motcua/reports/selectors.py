@@ -464,9 +464,13 @@ def monthly_trend(
     for m in months:
         lo, hi = max(m, date_from), min(_month_end(m), date_to)
         if lo == m and hi == _month_end(m):
-            ranges.append(("m", m, _next_month(m)))
+            piece: Range = ("m", m, _next_month(m))
         else:
-            ranges.append(("d", lo, hi + dt.timedelta(days=1)))
+            piece = ("d", lo, hi + dt.timedelta(days=1))
+        if ranges and ranges[-1][0] == piece[0] and ranges[-1][2] == piece[1]:
+            ranges[-1] = (piece[0], ranges[-1][1], piece[2])  # one scan for adjacent months
+        else:
+            ranges.append(piece)
     extra_params: list[Any] = []
     extra = _scope_filter(scope, tree, extra_params)
     if field_id is not None:
@@ -513,24 +517,29 @@ def overdue_dossiers(
     """Dossiers in progress past their due time now, most overdue first."""
     tree = tree or UnitTree.load()
     scope = tree.scope(unit)
-    qs = Dossier.objects.filter(
-        status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=timezone.now()
-    )
-    if len(scope) != len(tree.units):
-        qs = qs.filter(unit_id__in=list(scope))
-    if field_id is not None:
-        qs = qs.filter(procedure__field_id=field_id)
-    total = qs.count()
-    rows = list(
-        qs.select_related("unit", "procedure", "assignee")
-        .order_by("due_at")
-        .only(
-            "code", "due_at", "received_at", "status", "unit__name", "procedure__name",
-            "procedure__code", "assignee__username", "assignee__first_name",
-            "assignee__last_name",
-        )[:limit]
-    )  # fmt: skip
-    return rows, total
+    now = timezone.now()
+    total = 0
+    rows: list[Dossier] = []
+    # One indexed (status, due_at) range per status, merged here: an IN over both statuses
+    # with ORDER BY due_at would sort every overdue dossier.
+    for status in (Status.RECEIVED, Status.PROCESSING):
+        qs = Dossier.objects.filter(status=status, due_at__lt=now)
+        if len(scope) != len(tree.units):
+            qs = qs.filter(unit_id__in=list(scope))
+        if field_id is not None:
+            qs = qs.filter(procedure__field_id=field_id)
+        total += qs.count()
+        rows += list(
+            qs.select_related("unit", "procedure", "assignee")
+            .order_by("due_at")
+            .only(
+                "code", "due_at", "received_at", "status", "unit__name", "procedure__name",
+                "procedure__code", "assignee__username", "assignee__first_name",
+                "assignee__last_name",
+            )[:limit]
+        )  # fmt: skip
+    rows.sort(key=lambda d: (d.due_at, d.pk))
+    return rows[:limit], total
 
 
 def periods_of(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:

@@ -320,16 +320,19 @@ def officer_ids() -> dict[str, int]:
 
 
 def iter_replays(
-    chunk: int = 2000,
+    chunk: int = 2000, unit_ids: list[int] | None = None
 ) -> Iterator[tuple[DossierRow, list[Change], Contribution | None]]:
-    """Every dossier's replay, streamed in chunks of dossiers (bounded memory)."""
+    """Every dossier's replay (of the given units), streamed in chunks (bounded memory)."""
     from motcua.dossiers.models import Dossier, DossierEvent
 
     officers = officer_ids()
     last = 0
+    dossiers = Dossier.objects.all()
+    if unit_ids is not None:
+        dossiers = dossiers.filter(unit_id__in=unit_ids)
     while True:
         batch = list(
-            Dossier.objects.filter(pk__gt=last)
+            dossiers.filter(pk__gt=last)
             .order_by("pk")
             .values_list(
                 "id", "unit_id", "procedure__field_id", "procedure_id", "channel",
@@ -340,11 +343,12 @@ def iter_replays(
             return
         last = batch[-1][0]
         events: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for e in (
-            DossierEvent.objects.filter(dossier_id__gte=batch[0][0], dossier_id__lte=last)
-            .order_by("dossier_id", "seq")
-            .values("dossier_id", "action", "at", "to_status", "data", "actor_id")
-        ):
+        found = DossierEvent.objects.order_by("dossier_id", "seq")
+        if unit_ids is None:
+            found = found.filter(dossier_id__gte=batch[0][0], dossier_id__lte=last)
+        else:
+            found = found.filter(dossier_id__in=[row[0] for row in batch])
+        for e in found.values("dossier_id", "action", "at", "to_status", "data", "actor_id"):
             events[e["dossier_id"]].append(dict(e))
         for row in batch:
             d = DossierRow(*row)
@@ -387,36 +391,52 @@ def stats_rebuild(*, progress: Any = None) -> int:
     return count
 
 
-def stats_differences(*, limit: int = 50) -> list[str]:
-    """Compare the stored summary with a full recomputation from the histories. Returns
-    the differences in words (empty when the summary is right)."""
-    expected: dict[RowKey, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
-    expected_states: dict[int, Contribution] = {}
-    for d, changes, final in iter_replays():
-        for day, officer, column, n in changes:
-            i = COLUMN_INDEX[column]
-            for grain, start in grains_of(day):
-                expected[(grain, start, d.unit_id, d.field_id, d.procedure_id, officer)][i] += n
-        if final is not None:
-            expected_states[d.id] = final
+def stats_differences(*, limit: int = 50, units_per_pass: int = 10) -> list[str]:
+    """Compare the stored summary with a full recomputation from the histories, a few
+    units at a time (bounded memory). Returns the differences in words (empty when the
+    summary is right)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.units.models import Unit
+
     problems: list[str] = []
-    stored: set[RowKey] = set()
+    unit_ids = sorted(
+        set(Unit.objects.values_list("id", flat=True))
+        | set(StatDelta.objects.values_list("unit_id", flat=True).distinct())
+    )
     fields = ["grain", "day", "unit_id", "field_id", "procedure_id", "officer", *COLUMNS]
-    for row in StatDelta.objects.values_list(*fields).iterator(chunk_size=10_000):
-        key: RowKey = tuple(row[:6])
-        stored.add(key)
-        values = list(row[6:])
-        want = expected.get(key, [0] * len(COLUMNS))
-        if values != want:
-            diff = {c: (v, w) for c, v, w in zip(COLUMNS, values, want, strict=True) if v != w}
-            problems.append(f"{key}: lưu / tính lại {diff}")
-    for key, want in expected.items():
-        if key not in stored and any(want):
-            problems.append(f"{key}: thiếu trong bảng tổng hợp {want}")
-    for s in StatState.objects.all().iterator(chunk_size=10_000):
-        c = Contribution(s.status, s.received, s.officer, s.due_day)
-        if expected_states.pop(s.dossier_id, None) != c:
-            problems.append(f"hồ sơ #{s.dossier_id}: trạng thái tổng hợp sai")
-    for dossier_id in expected_states:
-        problems.append(f"hồ sơ #{dossier_id}: thiếu trạng thái tổng hợp")
+    for start in range(0, len(unit_ids), units_per_pass):
+        group = unit_ids[start : start + units_per_pass]
+        expected: dict[RowKey, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
+        expected_states: dict[int, Contribution] = {}
+        for d, changes, final in iter_replays(unit_ids=group):
+            for day, officer, column, n in changes:
+                i = COLUMN_INDEX[column]
+                for grain, first in grains_of(day):
+                    key = (grain, first, d.unit_id, d.field_id, d.procedure_id, officer)
+                    expected[key][i] += n
+            if final is not None:
+                expected_states[d.id] = final
+        stored: set[RowKey] = set()
+        rows = StatDelta.objects.filter(unit_id__in=group).values_list(*fields)
+        for row in rows.iterator(chunk_size=10_000):
+            key: RowKey = tuple(row[:6])
+            stored.add(key)
+            values = list(row[6:])
+            want = expected.get(key, [0] * len(COLUMNS))
+            if values != want:
+                diff = {c: (v, w) for c, v, w in zip(COLUMNS, values, want, strict=True) if v != w}
+                problems.append(f"{key}: lưu / tính lại {diff}")
+        for key, want in expected.items():
+            if key not in stored and any(want):
+                problems.append(f"{key}: thiếu trong bảng tổng hợp {want}")
+        ids = list(Dossier.objects.filter(unit_id__in=group).values_list("id", flat=True))
+        for first in range(0, len(ids), 5000):
+            for s in StatState.objects.filter(dossier_id__in=ids[first : first + 5000]):
+                c = Contribution(s.status, s.received, s.officer, s.due_day)
+                if expected_states.pop(s.dossier_id, None) != c:
+                    problems.append(f"hồ sơ #{s.dossier_id}: trạng thái tổng hợp sai")
+        for dossier_id in expected_states:
+            problems.append(f"hồ sơ #{dossier_id}: thiếu trạng thái tổng hợp")
+        if limit and len(problems) >= limit:
+            return problems[:limit]
     return problems[:limit] if limit else problems

@@ -271,3 +271,13 @@ def test_status_help_lists_every_status_with_its_national_code(client: Client) -
     assert "<td>10</td>" in html
     assert client.get("/huong-dan/khong-co/").status_code == 404
     assert 'href="/huong-dan/"' in _html(client.get("/"))
+
+
+def test_citizen_pages_have_english_as_second_language(client: Client) -> None:
+    english = _html(client.get("/tra-cuu/", HTTP_ACCEPT_LANGUAGE="en"))
+    vietnamese = _html(client.get("/tra-cuu/", HTTP_ACCEPT_LANGUAGE="vi"))
+
+    assert "Look up a dossier" in english
+    assert "Dossier code" in english
+    assert "Tra cứu hồ sơ" in vietnamese
+    assert "Sign in" in _html(client.get("/tai-khoan/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en"))
