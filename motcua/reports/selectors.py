@@ -112,22 +112,27 @@ def _next_month(d: dt.date) -> dt.date:
     return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-Range = tuple[str, dt.date, dt.date]  # grain, first day included, first day excluded
+Range = tuple[str, dt.date, dt.date, int]  # grain, first day in, first day out, sign
 
 
 def prefix_ranges(end: dt.date) -> list[Range]:
     """Rows whose periods together cover exactly "every day up to and including end"."""
     jan1 = end.replace(month=1, day=1)
     if end == end.replace(month=12, day=31):
-        return [("y", dt.date.min, _next_year(jan1))]
-    ranges: list[Range] = [("y", dt.date.min, jan1)]
+        return [("y", dt.date.min, _next_year(jan1), 1)]
+    ranges: list[Range] = [("y", dt.date.min, jan1, 1)]
+    first = end.replace(day=1)
     if end == _month_end(end):
-        ranges.append(("m", jan1, _next_month(end)))
+        ranges.append(("m", jan1, _next_month(end), 1))
+    elif end.day > 15:
+        # Late in a month (today, typically): the whole month minus the days after end,
+        # which hold few rows (only overdue deltas scheduled ahead).
+        ranges.append(("m", jan1, _next_month(end), 1))
+        ranges.append(("d", end + dt.timedelta(days=1), _next_month(end), -1))
     else:
-        first = end.replace(day=1)
         if first > jan1:
-            ranges.append(("m", jan1, first))
-        ranges.append(("d", first, end + dt.timedelta(days=1)))
+            ranges.append(("m", jan1, first, 1))
+        ranges.append(("d", first, end + dt.timedelta(days=1), 1))
     return ranges
 
 
@@ -263,17 +268,22 @@ def _scope_filter(scope: dict[int, int], tree: UnitTree, params: list[Any]) -> s
 
 
 def _branches(
-    ranges: Sequence[Range], flags: str, select: str, extra: str, extra_params: list[Any]
+    ranges: Sequence[Range],
+    flags: dict[str, int],
+    select: str,
+    extra: str,
+    extra_params: list[Any],
 ) -> tuple[list[str], list[Any]]:
     """One indexed range scan per range (an OR of ranges makes SQLite scan the table)."""
     table = StatDelta._meta.db_table
     sqls, params = [], []
-    for grain, lo, hi in ranges:
+    for grain, lo, hi, sign in ranges:
+        flag_sql = ", ".join(f"{value * sign} AS {name}" for name, value in flags.items())
         if lo == dt.date.min:
             cond, p = "grain = %s AND day < %s", [grain, hi]
         else:
             cond, p = "grain = %s AND day >= %s AND day < %s", [grain, lo, hi]
-        sqls.append(f"SELECT {select}, {flags} FROM {table} WHERE {cond}{extra}")  # noqa: S608
+        sqls.append(f"SELECT {select}, {flag_sql} FROM {table} WHERE {cond}{extra}")  # noqa: S608
         params += p + extra_params
     return sqls, params
 
@@ -302,11 +312,11 @@ def raw_sums(
     select = f"{group_column}, " + ", ".join(FLOW_COLUMNS + stocks + ("open",))
     width = group_column.count(",") + 1
     end_sql, end_params = _branches(
-        prefix_ranges(date_to), "1 AS e, 0 AS b", select, extra, extra_params
+        prefix_ranges(date_to), {"e": 1, "b": 0}, select, extra, extra_params
     )
     before_sql, before_params = _branches(
         prefix_ranges(date_from - dt.timedelta(days=1)),
-        "0 AS e, 1 AS b",
+        {"e": 0, "b": 1},
         select,
         extra,
         extra_params,
@@ -463,14 +473,21 @@ def monthly_trend(
     ranges: list[Range] = []
     for m in months:
         lo, hi = max(m, date_from), min(_month_end(m), date_to)
+        pieces: list[Range]
         if lo == m and hi == _month_end(m):
-            piece: Range = ("m", m, _next_month(m))
+            pieces = [("m", m, _next_month(m), 1)]
+        elif lo == m and hi.day > 15:
+            # The month minus its last days (few rows when the month is the current one).
+            pieces = [("m", m, _next_month(m), 1), ("d", hi + dt.timedelta(days=1),
+                                                     _next_month(m), -1)]  # fmt: skip
         else:
-            piece = ("d", lo, hi + dt.timedelta(days=1))
-        if ranges and ranges[-1][0] == piece[0] and ranges[-1][2] == piece[1]:
-            ranges[-1] = (piece[0], ranges[-1][1], piece[2])  # one scan for adjacent months
-        else:
-            ranges.append(piece)
+            pieces = [("d", lo, hi + dt.timedelta(days=1), 1)]
+        for piece in pieces:
+            last = ranges[-1] if ranges else None
+            if last and last[0] == piece[0] and last[2] == piece[1] and last[3] == piece[3] == 1:
+                ranges[-1] = (piece[0], last[1], piece[2], 1)  # one scan for adjacent months
+            else:
+                ranges.append(piece)
     extra_params: list[Any] = []
     extra = _scope_filter(scope, tree, extra_params)
     if field_id is not None:
@@ -479,10 +496,10 @@ def monthly_trend(
     cols = ("received_online", "received_counter", "received_postal", "resolved_early",
             "resolved_on_time", "resolved_late")  # fmt: skip
     branches, params = _branches(
-        ranges, "1 AS e", "grain, day, " + ", ".join(cols), extra, extra_params
+        ranges, {"e": 1}, "grain, day, " + ", ".join(cols), extra, extra_params
     )
     sql = (
-        f"SELECT grain, day, {', '.join(f'SUM({c})' for c in cols)} "  # noqa: S608
+        f"SELECT grain, day, {', '.join(f'SUM(e * {c})' for c in cols)} "  # noqa: S608
         f"FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY grain, day"
     )
     by_month: dict[dt.date, list[int]] = {m: [0] * len(cols) for m in months}

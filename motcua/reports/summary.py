@@ -412,8 +412,7 @@ def stats_differences(*, limit: int = 50, units_per_pass: int = 10) -> list[str]
             for day, officer, column, n in changes:
                 i = COLUMN_INDEX[column]
                 for grain, first in grains_of(day):
-                    key = (grain, first, d.unit_id, d.field_id, d.procedure_id, officer)
-                    expected[key][i] += n
+                    expected[(grain, first, d.unit_id, d.field_id, d.procedure_id, officer)][i] += n
             if final is not None:
                 expected_states[d.id] = final
         stored: set[RowKey] = set()
@@ -430,8 +429,8 @@ def stats_differences(*, limit: int = 50, units_per_pass: int = 10) -> list[str]
             if key not in stored and any(want):
                 problems.append(f"{key}: thiếu trong bảng tổng hợp {want}")
         ids = list(Dossier.objects.filter(unit_id__in=group).values_list("id", flat=True))
-        for first in range(0, len(ids), 5000):
-            for s in StatState.objects.filter(dossier_id__in=ids[first : first + 5000]):
+        for offset in range(0, len(ids), 5000):
+            for s in StatState.objects.filter(dossier_id__in=ids[offset : offset + 5000]):
                 c = Contribution(s.status, s.received, s.officer, s.due_day)
                 if expected_states.pop(s.dossier_id, None) != c:
                     problems.append(f"hồ sơ #{s.dossier_id}: trạng thái tổng hợp sai")

@@ -83,7 +83,8 @@ def test_overdue_starts_on_the_day_the_due_time_falls(hand: Place) -> None:
     "period",
     [P, Q, (dt.date(2027, 3, 1), dt.date(2027, 3, 31)),
      (dt.date(2025, 1, 1), dt.date(2027, 12, 31)), (dt.date(2027, 3, 5), dt.date(2027, 3, 5)),
-     (dt.date(2026, 12, 15), dt.date(2027, 3, 2))],
+     (dt.date(2026, 12, 15), dt.date(2027, 3, 2)), (dt.date(2025, 6, 17), dt.date(2027, 3, 20)),
+     (dt.date(2027, 3, 4), dt.date(2027, 3, 16))],
 )  # fmt: skip
 @pytest.mark.parametrize("group_by", ["unit", "field", "procedure"])
 def test_every_count_matches_a_recomputation_from_the_histories(
@@ -103,3 +104,19 @@ def test_every_count_matches_a_recomputation_from_the_histories(
 
 def test_the_summary_equals_a_full_rebuild(hand: Place) -> None:
     assert stats_differences() == []
+
+
+@pytest.mark.parametrize(
+    "period",
+    [(dt.date(2025, 6, 1), dt.date(2027, 3, 20)), (dt.date(2027, 3, 2), dt.date(2027, 3, 9)),
+     (dt.date(2025, 6, 20), dt.date(2027, 3, 31))],
+)  # fmt: skip
+def test_the_monthly_trend_adds_up_to_the_period(
+    hand: Place, period: tuple[dt.date, dt.date]
+) -> None:
+    from motcua.reports.selectors import monthly_trend
+
+    report = stats_report(unit=hand.province, date_from=period[0], date_to=period[1])
+    months = monthly_trend(unit=hand.province, date_from=period[0], date_to=period[1])
+    for key in ("received", "resolved_early", "resolved_on_time", "resolved_late"):
+        assert sum(m[key] for m in months) == report.total[key]
