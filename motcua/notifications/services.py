@@ -32,7 +32,11 @@ def notify_applicant(*, dossier_id: int, action: str) -> bool:
 
     if action not in NOTIFIED_ACTIONS:
         return False
-    dossier = Dossier.objects.select_related("procedure", "unit", "procedure_version").filter(pk=dossier_id).first()
+    dossier = (
+        Dossier.objects.select_related("procedure", "unit", "procedure_version")
+        .filter(pk=dossier_id)
+        .first()
+    )
     if dossier is None or not dossier.applicant_email:
         return False
     last = dossier.events.order_by("-seq").first()

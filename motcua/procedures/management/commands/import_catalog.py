@@ -17,7 +17,5 @@ class Command(BaseCommand):
         except CatalogError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
-            raise CommandError(
-                f"{len(exc.errors)} error(s); nothing was imported"
-            ) from exc
+            raise CommandError(f"{len(exc.errors)} error(s); nothing was imported") from exc
         self.stdout.write(report.summary())
