@@ -116,23 +116,32 @@ Range = tuple[str, dt.date, dt.date, int]  # grain, first day in, first day out,
 
 
 def prefix_ranges(end: dt.date) -> list[Range]:
-    """Rows whose periods together cover exactly "every day up to and including end"."""
+    """Signed rows whose periods together cover exactly "every day up to and including
+    end", reading as few rows as possible: late in a year, the whole year minus the months
+    after; late in a month, the whole month minus the days after (periods ahead hold only
+    the overdue deltas scheduled there, so they are small)."""
     jan1 = end.replace(month=1, day=1)
+    next_year = _next_year(jan1)
     if end == end.replace(month=12, day=31):
-        return [("y", dt.date.min, _next_year(jan1), 1)]
-    ranges: list[Range] = [("y", dt.date.min, jan1, 1)]
+        return [("y", dt.date.min, next_year, 1)]
     first = end.replace(day=1)
-    if end == _month_end(end):
-        ranges.append(("m", jan1, _next_month(end), 1))
-    elif end.day > 15:
-        # Late in a month (today, typically): the whole month minus the days after end,
-        # which hold few rows (only overdue deltas scheduled ahead).
-        ranges.append(("m", jan1, _next_month(end), 1))
-        ranges.append(("d", end + dt.timedelta(days=1), _next_month(end), -1))
+    next_month = _next_month(end)
+    month_end = end == _month_end(end)
+    late_in_month = month_end or end.day > 15
+    cut = next_month if late_in_month else first  # months before cut are counted whole
+    ranges: list[Range]
+    if end.month >= 7:
+        ranges = [("y", dt.date.min, next_year, 1)]
+        if cut < next_year:
+            ranges.append(("m", cut, next_year, -1))
     else:
-        if first > jan1:
-            ranges.append(("m", jan1, first, 1))
+        ranges = [("y", dt.date.min, jan1, 1)]
+        if cut > jan1:
+            ranges.append(("m", jan1, cut, 1))
+    if not late_in_month:
         ranges.append(("d", first, end + dt.timedelta(days=1), 1))
+    elif not month_end:
+        ranges.append(("d", end + dt.timedelta(days=1), next_month, -1))
     return ranges
 
 
@@ -273,12 +282,23 @@ def _branches(
     select: str,
     extra: str,
     extra_params: list[Any],
+    more: Sequence[tuple[Range, dict[str, int]]] = (),
 ) -> tuple[list[str], list[Any]]:
-    """One indexed range scan per range (an OR of ranges makes SQLite scan the table)."""
+    """One indexed range scan per range (an OR of ranges makes SQLite scan the table).
+    The same range in ``ranges`` and ``more`` is scanned once with both flags."""
     table = StatDelta._meta.db_table
+    merged: dict[tuple[str, dt.date, dt.date], dict[str, int]] = {}
+    for pieces in ([(r, flags) for r in ranges], more):
+        for (grain, lo, hi, sign), piece_flags in pieces:
+            target = merged.setdefault((grain, lo, hi), {})
+            for name, value in piece_flags.items():
+                target[name] = target.get(name, 0) + value * sign
+    names = list(flags) + [n for _r, f in more for n in f if n not in flags]
     sqls, params = [], []
-    for grain, lo, hi, sign in ranges:
-        flag_sql = ", ".join(f"{value * sign} AS {name}" for name, value in flags.items())
+    for (grain, lo, hi), totals in merged.items():
+        if not any(totals.values()):
+            continue
+        flag_sql = ", ".join(f"{totals.get(name, 0)} AS {name}" for name in dict.fromkeys(names))
         if lo == dt.date.min:
             cond, p = "grain = %s AND day < %s", [grain, hi]
         else:
@@ -311,16 +331,12 @@ def raw_sums(
     stocks = ("in_progress", "overdue", "paused_supplement", "paused_payment")
     select = f"{group_column}, " + ", ".join(FLOW_COLUMNS + stocks + ("open",))
     width = group_column.count(",") + 1
+    before = [(r, {"e": 0, "b": 1}) for r in prefix_ranges(date_from - dt.timedelta(days=1))]
     end_sql, end_params = _branches(
-        prefix_ranges(date_to), {"e": 1, "b": 0}, select, extra, extra_params
+        prefix_ranges(date_to), {"e": 1, "b": 0}, select, extra, extra_params, more=before
     )
-    before_sql, before_params = _branches(
-        prefix_ranges(date_from - dt.timedelta(days=1)),
-        {"e": 0, "b": 1},
-        select,
-        extra,
-        extra_params,
-    )
+    before_sql: list[str] = []
+    before_params: list[Any] = []
     sums = [f"SUM(e * {c}) - SUM(b * {c})" for c in FLOW_COLUMNS]
     sums += [f"SUM(e * {c})" for c in stocks]
     sums.append("SUM(b * open)")

@@ -164,9 +164,10 @@ def public_numbers(unit: Unit, tree: UnitTree) -> dict[str, Any]:
     today = timezone.localdate()
     periods = []
     for label, start, end in periods_of(today):
-        by_unit = stats_report(unit=unit, date_from=start, date_to=end, tree=tree)
+        fine = fine_sums(unit=unit, date_from=start, date_to=end, tree=tree)
+        by_unit = stats_report(unit=unit, date_from=start, date_to=end, tree=tree, fine=fine)
         by_field = stats_report(
-            unit=unit, date_from=start, date_to=end, group_by="field", tree=tree
+            unit=unit, date_from=start, date_to=end, group_by="field", tree=tree, fine=fine
         )
         lo, hi = _day_bounds(start, end)
         avg, n = average_rating(unit_ids=list(tree.scope(unit)), start=lo, end=hi)

@@ -34,6 +34,7 @@ from motcua.dossiers.selectors import (
     dossier_get,
     dossier_history,
     dossier_list,
+    dossier_rows,
 )
 from motcua.dossiers.services import Memberships, dossier_act, dossier_intake
 from motcua.procedures.models import Procedure
@@ -138,7 +139,8 @@ class DossierListCreateView(APIView):
             search=params.get("search", ""),
         )
         paginator = Pagination()
-        page = paginator.paginate_queryset(dossiers, request, view=self)
+        ids = paginator.paginate_queryset(dossiers.values_list("pk", flat=True), request, view=self)
+        page = dossier_rows(ids=list(ids or []))
         data = DossierSerializer(page, many=True, context=_context(request)).data
         return paginator.get_paginated_response(data)
 
