@@ -17,7 +17,14 @@ COMMANDS = {
     "createuser": "create or update a user and their roles",
     "import-catalog": "import units, fields and procedures (JSON)",
     "export-catalog": "export the catalogue in the import format",
+    "import-dossiers": "replay historical dossiers (JSON Lines)",
+    "verify-history": "check every dossier's hash-chained history",
+    "backup": "back up the database and the files into one archive",
+    "restore": "restore a backup into an empty database and data dir",
     "calendar": "working-time calendar: import a schedule, show a year, seed defaults",
+    "seed": "generate a realistic history of N dossiers (benchmarks)",
+    "rebuild-stats": "recompute the statistics summary from the dossiers",
+    "check-stats": "compare the statistics summary with a full recomputation",
     "manage": "run any Django management command",
 }
 
