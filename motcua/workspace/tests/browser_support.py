@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.request
 from typing import Any
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -67,5 +68,20 @@ def open_action(driver: Any, action: str, wait: WebDriverWait[Any]) -> Any:
 def submit_action(driver: Any, action: str, wait: WebDriverWait[Any]) -> None:
     button = driver.find_element(By.ID, f"do-{action}")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    # Mark the current document, then wait for a fresh one: Chromium may answer a check on
+    # an element of the page being replaced with an inspector error instead of "stale".
+    driver.execute_script("document.documentElement.dataset.leaving = '1';")
     button.click()
-    wait.until(ec.staleness_of(button))
+    wait.until(_new_document_loaded)
+
+
+def _new_document_loaded(driver: Any) -> bool:
+    try:
+        return bool(
+            driver.execute_script(
+                "return document.readyState === 'complete'"
+                " && !document.documentElement.dataset.leaving;"
+            )
+        )
+    except WebDriverException:
+        return False
