@@ -80,7 +80,9 @@ def attachment_add(
         raise DossierInvalid(
             {"kind": [f"Loại tệp phải là một trong: {', '.join(AttachmentKind.values)}."]}
         )
-    if dossier.is_final:
+    # A closed dossier takes no new files, except the official form the system issues for
+    # the act that closed it (form 03 at refusal, form 05 at a stop).
+    if dossier.is_final and not (actor is None and kind == AttachmentKind.FORM):
         raise DossierInvalid({"file": ["Hồ sơ đã kết thúc, không thể thêm tệp."]})
     kinds = actor_kinds(dossier, actor)
     staff = kinds & {Actor.DESK, Actor.SPECIALIST, Actor.LEADER, Actor.HOLDER, Actor.UNIT_ADMIN}

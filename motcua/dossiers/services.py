@@ -56,6 +56,12 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.validation import applicant_clean
 from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.procedures.records import (
+    record_cutoff,
+    record_documents,
+    record_fee,
+    record_processing_days,
+)
 from motcua.units.models import Membership, Role, Unit
 
 GENESIS = "0" * 64
@@ -156,18 +162,18 @@ def _calendar() -> WorkingCalendar:
     return pinned if pinned is not None else working_calendar()
 
 
-def _days_and_cutoff(dossier: Dossier) -> tuple[Decimal, dt.time | None]:
+def days_and_cutoff(dossier: Dossier) -> tuple[Decimal, dt.time]:
+    """The processing time of the dossier's case and its same-day cutoff, from the version
+    of the procedure it was received under."""
     record = dossier.procedure_version.record
-    days = record["processing_days"]
-    for case in record.get("cases") or []:
-        if case["code"] == dossier.case_code:
-            days = case["processing_days"]
-    cutoff = record.get("same_day_cutoff") or settings.MOTCUA_SAME_DAY_CUTOFF
-    return Decimal(str(days)), dt.time.fromisoformat(cutoff)
+    return (
+        record_processing_days(record, dossier.case_code),
+        record_cutoff(record, settings.MOTCUA_SAME_DAY_CUTOFF),
+    )
 
 
 def _start_clock(dossier: Dossier, at: dt.datetime, calendar: WorkingCalendar) -> None:
-    days, cutoff = _days_and_cutoff(dossier)
+    days, cutoff = days_and_cutoff(dossier)
     dossier.due_at = calendar.due(at, days, cutoff=cutoff)
 
 
@@ -194,7 +200,9 @@ def current_step(dossier: Dossier) -> dict[str, Any] | None:
     return steps[dossier.step_index] if dossier.step_index < len(steps) else None
 
 
-def _step_unit(dossier: Dossier, step: dict[str, Any]) -> Unit:
+def step_unit_of(dossier: Dossier, step: dict[str, Any]) -> Unit:
+    """The unit holding a workflow step: the step's own unit (inter-agency), else the
+    receiving unit."""
     if step.get("unit"):
         unit = Unit.objects.filter(code=step["unit"]).first()
         if unit is not None:
@@ -406,11 +414,7 @@ def _next_code(unit: Unit, at: dt.datetime) -> str:
 
 
 def _checklist(version: ProcedureVersion, case_code: str, received: Any) -> list[dict[str, Any]]:
-    record = version.record
-    items = list(record.get("documents") or [])
-    for case in record.get("cases") or []:
-        if case["code"] == case_code:
-            items = (case.get("documents") or []) + items
+    items = record_documents(version.record, case_code)
     names = [item["name"] for item in items]
     marked: set[int] = set()
     if received is not None:
@@ -526,7 +530,7 @@ def dossier_intake(
                 status=Status.SUBMITTED if online else Status.RECEIVED,
                 import_key=import_key,
                 created_at=at if import_key else timezone.now(),
-                fee_amount=_fee_of(version, case_code),
+                fee_amount=record_fee(version.record, case_code),
             )
             if online:
                 dossier.submitted_at = at
@@ -556,15 +560,6 @@ def dossier_intake(
             raise DossierInvalid({"code": [f"Mã hồ sơ {code} đã tồn tại."]}) from None
         raise
     return dossier, True
-
-
-def _fee_of(version: ProcedureVersion, case_code: str) -> int:
-    record = version.record
-    amount = (record.get("fee") or {}).get("amount", 0)
-    for case in record.get("cases") or []:
-        if case["code"] == case_code and case.get("fee"):
-            amount = case["fee"]["amount"]
-    return int(amount or 0)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -709,7 +704,7 @@ def _assignee_for(d: Dossier, username: str | None, step: dict[str, Any], unit: 
 
 def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
     step = steps_of(d)[index]
-    unit = _step_unit(d, step)
+    unit = step_unit_of(d, step)
     d.step_index = index
     d.step_unit = unit
     d.assignee = _assignee_for(d, assignee, step, unit)

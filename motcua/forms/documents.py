@@ -37,6 +37,7 @@ from motcua.forms.pdf import (
     vn_money,
 )
 from motcua.forms.selectors import FORM_TITLES, form_event
+from motcua.procedures.records import record_case_name, record_processing_days
 from motcua.units.models import Unit
 
 _PREFIXES = re.compile(
@@ -81,19 +82,11 @@ def person(event: DossierEvent | None) -> str:
 
 
 def processing_days(dossier: Dossier) -> Decimal:
-    record = dossier.procedure_version.record
-    days = record.get("processing_days", 0)
-    for case in record.get("cases") or []:
-        if case.get("code") == dossier.case_code:
-            days = case.get("processing_days", days)
-    return Decimal(str(days))
+    return record_processing_days(dossier.procedure_version.record, dossier.case_code)
 
 
 def case_name(dossier: Dossier) -> str:
-    for case in dossier.procedure_version.record.get("cases") or []:
-        if case.get("code") == dossier.case_code:
-            return str(case.get("name", ""))
-    return ""
+    return record_case_name(dossier.procedure_version.record, dossier.case_code)
 
 
 def days_text(days: Decimal) -> str:

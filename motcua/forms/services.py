@@ -31,17 +31,13 @@ def form_for_event(dossier: Dossier, event: DossierEvent) -> str | None:
 
 
 def form_archive(*, dossier_id: int, number: str, seq: int) -> None:
-    """Render the form for event ``seq`` and store it with the dossier's files. Dossiers in
-    a final status (refused, stopped) do not take new files; their form stays available
-    by rendering it again from the history."""
+    """Render the form for event ``seq`` and store it with the dossier's files (forms 03
+    and 05 too: the system may file the form of the act that closed a dossier)."""
     try:
         dossier = Dossier.objects.select_related(
             "procedure", "procedure_version", "unit", "unit__parent"
         ).get(pk=dossier_id)
         pdf = form_render(dossier, number, dossier_events(dossier=dossier), seq=seq)
-        if dossier.is_final:
-            logger.info("form %s of %s not archived: the dossier is closed", number, dossier.code)
-            return
         attachment_add(
             dossier=dossier,
             actor=None,

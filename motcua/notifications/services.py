@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from motcua.procedures.records import record_processing_days
+
 logger = logging.getLogger(__name__)
 
 # The actions the applicant is told about by e-mail.
@@ -40,11 +42,7 @@ def notify_applicant(*, dossier_id: int, action: str) -> bool:
     if dossier is None or not dossier.applicant_email:
         return False
     last = dossier.events.order_by("-seq").first()
-    record = dossier.procedure_version.record
-    days = record.get("processing_days")
-    for case in record.get("cases") or []:
-        if case.get("code") == dossier.case_code:
-            days = case.get("processing_days")
+    days = record_processing_days(dossier.procedure_version.record, dossier.case_code)
     context = {
         "processing_days": days,
         "dossier": dossier,

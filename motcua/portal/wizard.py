@@ -26,6 +26,7 @@ from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.models import AttachmentKind, Channel, Dossier
 from motcua.dossiers.services import dossier_intake
 from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.procedures.records import record_documents, record_fee, record_processing_days
 from motcua.units.models import Unit
 
 SESSION_KEY = "citizen_wizard"
@@ -49,11 +50,7 @@ def published_version(procedure: Procedure) -> ProcedureVersion | None:
 def checklist(version: ProcedureVersion, case_code: str) -> list[DocumentItem]:
     """The documents of the case then those of the procedure, numbered as dossier intake
     numbers them (``Dossier.documents[i].index``)."""
-    record = version.record
-    items = list(record.get("documents") or [])
-    for case in record.get("cases") or []:
-        if case["code"] == case_code:
-            items = list(case.get("documents") or []) + items
+    items = record_documents(version.record, case_code)
     return [
         DocumentItem(
             index=i,
@@ -67,21 +64,11 @@ def checklist(version: ProcedureVersion, case_code: str) -> list[DocumentItem]:
 
 
 def processing_days(version: ProcedureVersion, case_code: str) -> Decimal:
-    record = version.record
-    days = record.get("processing_days") or 0
-    for case in record.get("cases") or []:
-        if case["code"] == case_code and case.get("processing_days") is not None:
-            days = case["processing_days"]
-    return Decimal(str(days))
+    return record_processing_days(version.record, case_code)
 
 
 def fee_of(version: ProcedureVersion, case_code: str) -> int:
-    record = version.record
-    amount = (record.get("fee") or {}).get("amount", 0)
-    for case in record.get("cases") or []:
-        if case["code"] == case_code and case.get("fee"):
-            amount = case["fee"].get("amount", amount)
-    return int(amount or 0)
+    return record_fee(version.record, case_code)
 
 
 def state_get(session: SessionBase, procedure_code: str) -> dict[str, Any]:

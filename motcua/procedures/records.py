@@ -6,6 +6,7 @@ by the API, so what was imported, what is versioned and what is published agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
@@ -97,3 +98,49 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         "cases": cases,
         "unverified": list(procedure.unverified),
     }
+
+
+# Reading a published record (a ``ProcedureVersion.record``) for one case. A dossier keeps
+# the version it was received under, so its terms always come from here, never from the
+# current catalogue rows.
+
+
+def _case(record: dict[str, Any], case_code: str) -> dict[str, Any] | None:
+    for case in record.get("cases") or []:
+        if case.get("code") == case_code:
+            return dict(case)
+    return None
+
+
+def record_documents(record: dict[str, Any], case_code: str) -> list[dict[str, Any]]:
+    """The documents to hand in: the case's own first, then the procedure's, in the order
+    dossier checklists number them."""
+    case = _case(record, case_code)
+    own = list(case.get("documents") or []) if case else []
+    return own + list(record.get("documents") or [])
+
+
+def record_processing_days(record: dict[str, Any], case_code: str) -> Decimal:
+    days = record.get("processing_days") or 0
+    case = _case(record, case_code)
+    if case is not None and case.get("processing_days") is not None:
+        days = case["processing_days"]
+    return Decimal(str(days))
+
+
+def record_fee(record: dict[str, Any], case_code: str) -> int:
+    amount = (record.get("fee") or {}).get("amount", 0)
+    case = _case(record, case_code)
+    if case is not None and case.get("fee"):
+        amount = case["fee"].get("amount", amount)
+    return int(amount or 0)
+
+
+def record_cutoff(record: dict[str, Any], default: str) -> dt.time:
+    """The same-day cutoff of a procedure, or the site's default (``HH:MM``)."""
+    return dt.time.fromisoformat(record.get("same_day_cutoff") or default)
+
+
+def record_case_name(record: dict[str, Any], case_code: str) -> str:
+    case = _case(record, case_code)
+    return str(case.get("name", "")) if case else ""

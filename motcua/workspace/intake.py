@@ -19,6 +19,7 @@ from motcua.dossiers.errors import DossierError, DossierInvalid
 from motcua.dossiers.models import ApplicantKind, AttachmentKind, Channel
 from motcua.dossiers.services import dossier_intake
 from motcua.procedures.models import Procedure
+from motcua.procedures.records import record_documents
 from motcua.procedures.selectors import procedure_search
 from motcua.units.models import Role, Unit
 from motcua.workspace.auth import Staff, officer, staff_required
@@ -65,12 +66,7 @@ def checklist_of(procedure: Procedure, case_code: str) -> tuple[Any, list[dict[s
     version = procedure.versions.order_by("-number").first()
     if version is None:
         raise Http404
-    record = version.record
-    items = list(record.get("documents") or [])
-    for case in record.get("cases") or []:
-        if case["code"] == case_code:
-            items = (case.get("documents") or []) + items
-    return record, items
+    return version.record, record_documents(version.record, case_code)
 
 
 @staff_required

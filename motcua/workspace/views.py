@@ -43,12 +43,13 @@ from motcua.dossiers.selectors import dossier_attachments, dossier_get
 from motcua.dossiers.services import (
     available_actions,
     current_step,
+    days_and_cutoff,
     dossier_act,
     dossier_supplement,
+    step_unit_of,
     steps_of,
 )
 from motcua.forms.api.views import dossier_form_response, register_response, register_unit
-from motcua.forms.documents import processing_days
 from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_events, forms_reached
 from motcua.procedures.selectors import field_list
 from motcua.units.models import Membership, Role, Unit
@@ -150,14 +151,11 @@ def deadline_info(dossier: Dossier, events: list[Any]) -> dict[str, Any]:
     if dossier.due_at is None:
         return {}
     calendar = working_calendar()
-    record = dossier.procedure_version.record
-    cutoff_text = record.get("same_day_cutoff") or "15:00"
+    days, cutoff = days_and_cutoff(dossier)
     info: dict[str, Any] = {"due_at": dossier.due_at, "extended_due_at": dossier.extended_due_at}
     start = _clock_start(dossier, events)
     if start is not None:
-        explanation = calendar.explain(
-            start, processing_days(dossier), cutoff=dt.time.fromisoformat(cutoff_text)
-        )
+        explanation = calendar.explain(start, days, cutoff=cutoff)
         info["lines"] = explanation.lines_vi()
         info["adjusted"] = explanation.due_at != dossier.due_at
     if dossier.status in {Status.RECEIVED, Status.PROCESSING}:
@@ -199,14 +197,6 @@ def _officers(unit: Unit | None, role: str) -> list[Any]:
     return sorted((m.user for m in rows), key=lambda u: u.get_username())
 
 
-def _step_unit_of(dossier: Dossier, step: dict[str, Any]) -> Unit:
-    if step.get("unit"):
-        unit = Unit.objects.filter(code=step["unit"]).first()
-        if unit is not None:
-            return unit
-    return dossier.unit
-
-
 def _action_context(dossier: Dossier, actions: list[str]) -> dict[str, Any]:
     """Everything the action forms need besides the dossier: the next step's officers for
     forward, the current step's officers for assign."""
@@ -216,7 +206,7 @@ def _action_context(dossier: Dossier, actions: list[str]) -> dict[str, Any]:
         index = 0 if dossier.status == Status.RECEIVED else (dossier.step_index or 0) + 1
         if index < len(steps):
             step = steps[index]
-            unit = _step_unit_of(dossier, step)
+            unit = step_unit_of(dossier, step)
             extra["next_step"] = {"name": step["name"], "unit": unit, "role": step["role"]}
             extra["forward_officers"] = _officers(unit, step["role"])
     if Action.ASSIGN in actions:

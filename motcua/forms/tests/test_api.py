@@ -9,6 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from motcua.dossiers import services as s
+from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.models import Attachment
 from motcua.forms import services as form_services
 
@@ -115,6 +117,28 @@ def test_forms_are_archived_after_the_matching_actions(
     assert [n.split("-")[1] for n in names] == ["01", "02", "04"]
     first = Attachment.objects.filter(dossier=d, kind="form").first()
     assert first.content_type == "application/pdf" and first.uploaded_by is None
+
+
+def test_forms_of_closing_acts_are_archived_too(
+    province: Province, django_capture_on_commit_callbacks
+) -> None:
+    u = province.users
+    with django_capture_on_commit_callbacks(execute=True):
+        d, _ = s.dossier_intake(
+            actor=u["desk"],
+            procedure=province.procedure("2.000001"),
+            unit=province.commune,
+            channel="counter",
+            applicant=APPLICANT,
+            at=local(2026, 3, 2, 8, 0),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        d = s.dossier_stop(dossier=d, actor=u["leader"], reason="Theo đề nghị của người nộp")
+    names = list(Attachment.objects.filter(dossier=d, kind="form").values_list("name", flat=True))
+    assert [n.split("-")[1] for n in names] == ["01", "05"]
+    # Nobody else may add files to the closed dossier.
+    with pytest.raises(DossierInvalid):
+        attachment_add(dossier=d, actor=u["desk"], upload=io.BytesIO(b"%PDF-1.4 x"), name="x.pdf")
 
 
 def test_a_failing_pdf_never_undoes_the_action(
