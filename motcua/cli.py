@@ -25,6 +25,7 @@ COMMANDS = {
     "seed": "generate a realistic history of N dossiers (benchmarks)",
     "rebuild-stats": "recompute the statistics summary from the dossiers",
     "check-stats": "compare the statistics summary with a full recomputation",
+    "clean-uploads": "delete files of online submissions never sent (run daily)",
     "manage": "run any Django management command",
 }
 

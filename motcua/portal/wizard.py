@@ -11,6 +11,7 @@ Files wait under ``tmp/wizard/<id>/`` in the default storage (shared by every ap
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.models import AttachmentKind, Channel, Dossier
@@ -164,3 +166,23 @@ def wizard_submit(
         paths = [meta["path"] for meta in files.values()]
         transaction.on_commit(lambda: _delete_all(paths))
     return dossier, created
+
+
+def wizard_files_sweep(*, older_than: dt.timedelta) -> int:
+    """Delete the temporary files of wizards abandoned for longer than ``older_than``;
+    returns how many files went. Files of a wizard still in use are younger than that."""
+    cutoff = timezone.now() - older_than
+    removed = 0
+    try:
+        folders, _files = default_storage.listdir(TMP_PREFIX)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        base = f"{TMP_PREFIX}/{folder}"
+        _sub, names = default_storage.listdir(base)
+        for name in names:
+            path = f"{base}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed

@@ -5,11 +5,14 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 SERIES = (
-    ("received", "Tiếp nhận", "#1f5fa8"),
-    ("resolved_early", "Trước hạn", "#2e7d32"),
-    ("resolved_on_time", "Đúng hạn", "#8bc34a"),
-    ("resolved_late", "Quá hạn", "#c62828"),
+    ("received", _("Tiếp nhận"), "#1f5fa8"),
+    ("resolved_early", _("Trước hạn"), "#2e7d32"),
+    ("resolved_on_time", _("Đúng hạn"), "#8bc34a"),
+    ("resolved_late", _("Quá hạn"), "#c62828"),
 )
 
 
@@ -45,7 +48,8 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
         out.append(
             f'<rect x="{x0:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
             f'fill="{SERIES[0][2]}"><title>{escape(m["label"])}: '
-            f"tiếp nhận {m['received']}</title></rect>"
+            + gettext("tiếp nhận %(count)s") % {"count": m["received"]}
+            + "</title></rect>"
         )
         y = top + plot_h
         for key, label, colour in SERIES[1:]:
@@ -54,7 +58,7 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
             out.append(
                 f'<rect x="{x0 + bar + 2:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"><title>{escape(m["label"])}: '
-                f"{label.lower()} {m[key]}</title></rect>"
+                f"{str(label).lower()} {m[key]}</title></rect>"
             )
         out.append(
             f'<text x="{left + i * slot + slot / 2:.1f}" y="{top + plot_h + 16}" '
@@ -67,7 +71,7 @@ def trend_svg(months: list[dict[str, Any]], *, title: str) -> str:
     lx = left
     for _key, label, colour in SERIES:
         out.append(f'<rect x="{lx}" y="{height - 18}" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{lx + 16}" y="{height - 8}" fill="#222">{escape(label)}</text>')
+        out.append(f'<text x="{lx + 16}" y="{height - 8}" fill="#222">{escape(str(label))}</text>')
         lx += 110
     out.append("</svg>")
     return "".join(out)

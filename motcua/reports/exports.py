@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from motcua.reports.query import ReportQuery
 from motcua.reports.tables import Table
@@ -21,12 +22,17 @@ FONT_CANDIDATES = (
 def heading_lines(q: ReportQuery, table: Table) -> list[str]:
     lines = [
         table.title,
-        f"Đơn vị: {q.unit.name} ({q.unit.code})",
-        f"Kỳ báo cáo: từ ngày {q.date_from:%d/%m/%Y} đến ngày {q.date_to:%d/%m/%Y}",
+        gettext("Đơn vị: %(name)s (%(code)s)") % {"name": q.unit.name, "code": q.unit.code},
+        gettext("Kỳ báo cáo: từ ngày %(start)s đến ngày %(end)s")
+        % {"start": f"{q.date_from:%d/%m/%Y}", "end": f"{q.date_to:%d/%m/%Y}"},
     ]
     if q.field is not None:
-        lines.append(f"Lĩnh vực: {q.field.name}")
-    lines.append(f"Lập lúc: {timezone.localtime():%H:%M ngày %d/%m/%Y}")
+        lines.append(gettext("Lĩnh vực: %(name)s") % {"name": q.field.name})
+    now = timezone.localtime()
+    lines.append(
+        gettext("Lập lúc: %(time)s ngày %(date)s")
+        % {"time": f"{now:%H:%M}", "date": f"{now:%d/%m/%Y}"}
+    )
     return lines
 
 

@@ -18,16 +18,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier, Status
 from motcua.procedures.models import Field, Procedure
 from motcua.reports.models import FLOW_COLUMNS, StatDelta
 from motcua.units.models import Membership, Role, Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COUNT_KEYS = (
     "carried_over",
@@ -48,24 +53,24 @@ COUNT_KEYS = (
 )
 EXTRA_KEYS = ("received", "resolved", "on_time_share", "paid", "paid_online")
 COUNT_LABELS = {
-    "carried_over": "Kỳ trước chuyển sang",
-    "received_online": "Tiếp nhận trực tuyến",
-    "received_counter": "Tiếp nhận trực tiếp",
-    "received_postal": "Tiếp nhận qua bưu chính",
-    "received": "Tổng tiếp nhận",
-    "resolved_early": "Giải quyết trước hạn",
-    "resolved_on_time": "Giải quyết đúng hạn",
-    "resolved_late": "Giải quyết quá hạn",
-    "resolved": "Tổng đã giải quyết",
-    "in_progress_on_time": "Đang xử lý trong hạn",
-    "in_progress_overdue": "Đang xử lý quá hạn",
-    "paused_supplement": "Chờ bổ sung",
-    "paused_payment": "Chờ nghĩa vụ tài chính",
-    "refused": "Từ chối tiếp nhận",
-    "withdrawn": "Rút hồ sơ",
-    "stopped": "Dừng xử lý",
-    "returned": "Đã trả kết quả",
-    "on_time_share": "Tỉ lệ đúng hạn (%)",
+    "carried_over": _("Kỳ trước chuyển sang"),
+    "received_online": _("Tiếp nhận trực tuyến"),
+    "received_counter": _("Tiếp nhận trực tiếp"),
+    "received_postal": _("Tiếp nhận qua bưu chính"),
+    "received": _("Tổng tiếp nhận"),
+    "resolved_early": _("Giải quyết trước hạn"),
+    "resolved_on_time": _("Giải quyết đúng hạn"),
+    "resolved_late": _("Giải quyết quá hạn"),
+    "resolved": _("Tổng đã giải quyết"),
+    "in_progress_on_time": _("Đang xử lý trong hạn"),
+    "in_progress_overdue": _("Đang xử lý quá hạn"),
+    "paused_supplement": _("Chờ bổ sung"),
+    "paused_payment": _("Chờ nghĩa vụ tài chính"),
+    "refused": _("Từ chối tiếp nhận"),
+    "withdrawn": _("Rút hồ sơ"),
+    "stopped": _("Dừng xử lý"),
+    "returned": _("Đã trả kết quả"),
+    "on_time_share": _("Tỉ lệ đúng hạn (%)"),
 }
 GROUP_BYS = ("unit", "field", "procedure", "officer")
 
@@ -380,9 +385,9 @@ def stats_report(
     """The §6 counts for unit (rolled up) in [date_from, date_to], grouped. ``fine`` (from
     ``fine_sums``) lets several groupings share one query."""
     if group_by not in GROUP_BYS:
-        raise StatsError("group_by phải là unit, field, procedure hoặc officer.")
+        raise StatsError(gettext("group_by phải là unit, field, procedure hoặc officer."))
     if date_from > date_to:
-        raise StatsError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+        raise StatsError(gettext("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."))
     tree = tree or UnitTree.load()
     scope = tree.scope(unit)
     if fine is not None and group_by != "officer":
@@ -458,7 +463,7 @@ def _labels(group_by: str, keys: list[int]) -> dict[int, tuple[str, str]]:
         u.pk: (u.get_username(), u.get_full_name() or u.get_username())
         for u in get_user_model().objects.filter(pk__in=keys)
     }
-    return {k: users.get(k, ("", "Chưa phân công")) for k in keys}
+    return {k: users.get(k, ("", gettext("Chưa phân công"))) for k in keys}
 
 
 # ---------------------------------------------------------------------------- trend
@@ -575,13 +580,13 @@ def overdue_dossiers(
     return rows[:limit], total
 
 
-def periods_of(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+def periods_of(today: dt.date) -> list[tuple[StrOrPromise, dt.date, dt.date]]:
     """Current month, quarter and year up to today (the transparency page)."""
     q_month = 3 * ((today.month - 1) // 3) + 1
     return [
-        ("Tháng này", today.replace(day=1), today),
-        ("Quý này", today.replace(month=q_month, day=1), today),
-        ("Năm nay", today.replace(month=1, day=1), today),
+        (_("Tháng này"), today.replace(day=1), today),
+        (_("Quý này"), today.replace(month=q_month, day=1), today),
+        (_("Năm nay"), today.replace(month=1, day=1), today),
     ]
 
 
@@ -591,7 +596,10 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise StatsError(f"{name}: “{value}” không phải ngày dạng YYYY-MM-DD.") from None
+        raise StatsError(
+            gettext("%(name)s: “%(value)s” không phải ngày dạng YYYY-MM-DD.")
+            % {"name": name, "value": value}
+        ) from None
 
 
 def iter_keys(rows: Iterable[dict[str, Any]], key: str) -> list[Any]:

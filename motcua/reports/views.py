@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from motcua.procedures.models import Field
 from motcua.reports.charts import trend_svg
@@ -45,7 +46,7 @@ def login_required(view: Any) -> Any:
                 return redirect_to_login(request.get_full_path())
             except NoReverseMatch:
                 return render(
-                    request, "reports/error.html", {"message": "Cần đăng nhập."}, status=403
+                    request, "reports/error.html", {"message": gettext("Cần đăng nhập.")}, status=403
                 )
         response: HttpResponse = view(request, *args, **kwargs)
         return response
@@ -115,7 +116,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "field_ranking": _ranked(by_field.rows),
         "trend": trend,
         "trend_svg": trend_svg(
-            trend, title=f"Hồ sơ tiếp nhận và giải quyết theo tháng — {q.unit.name}"
+            trend,
+            title=gettext("Hồ sơ tiếp nhận và giải quyết theo tháng — %(unit)s")
+            % {"unit": q.unit.name},
         ),
         "overdue": overdue,
         "overdue_count": overdue_count,
@@ -138,7 +141,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in {"xlsx", "pdf"}:
-        return render(request, "reports/error.html", {"message": "Không có bảng này."}, status=404)
+        return render(
+            request, "reports/error.html", {"message": gettext("Không có bảng này.")}, status=404
+        )
     q = _query_or_error(request)
     if isinstance(q, HttpResponse):
         return q
