@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import pgettext_lazy
 
 from motcua.dossiers.models import Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Action(StrEnum):
@@ -50,7 +56,7 @@ class Transition:
     actors: frozenset[Actor]
     target: Status | None  # None: decided by the rule (see ``clock``)
     clock: str
-    label: str
+    label: StrOrPromise
 
 
 def _t(
@@ -59,7 +65,7 @@ def _t(
     actors: set[Actor],
     target: Status | None,
     clock: str,
-    label: str,
+    label: StrOrPromise,
 ) -> Transition:
     return Transition(action, frozenset(sources), frozenset(actors), target, clock, label)
 
@@ -69,46 +75,53 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.ACCEPT, {S.SUBMITTED}, {Actor.DESK}, S.RECEIVED,
-           "the clock starts at acceptance", "Tiếp nhận"),
+           "the clock starts at acceptance", pgettext_lazy("dossier action", "Tiếp nhận")),
         _t(Action.REFUSE, {S.SUBMITTED}, {Actor.DESK}, S.REFUSED,
-           "reason required (form 03)", "Từ chối tiếp nhận"),
+           "reason required (form 03)", pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
         _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
            {Actor.DESK, Actor.SPECIALIST}, S.SUPPLEMENT_REQUESTED,
-           "items required (form 02); the clock stops", "Yêu cầu bổ sung"),
+           "items required (form 02); the clock stops",
+           pgettext_lazy("dossier action", "Yêu cầu bổ sung")),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT, Actor.DESK}, None,
            "back to the status it left; a started clock restarts with the full time",
-           "Bổ sung hồ sơ"),
+           pgettext_lazy("dossier action", "Bổ sung hồ sơ")),
         _t(Action.FORWARD, {S.RECEIVED, S.PROCESSING}, {Actor.DESK, Actor.HOLDER}, S.PROCESSING,
-           "to the next workflow step (the first one from received)", "Chuyển bước tiếp"),
+           "to the next workflow step (the first one from received)",
+           pgettext_lazy("dossier action", "Chuyển bước tiếp")),
         _t(Action.SEND_BACK, {S.PROCESSING}, {Actor.HOLDER}, None,
            "to the previous step; from the first step back to the desk (received)",
-           "Trả lại bước trước"),
+           pgettext_lazy("dossier action", "Trả lại bước trước")),
         _t(Action.REQUEST_PAYMENT, {S.PROCESSING}, {Actor.SPECIALIST, Actor.LEADER},
-           S.AWAITING_PAYMENT, "amount required; the clock pauses", "Yêu cầu nghĩa vụ tài chính"),
+           S.AWAITING_PAYMENT, "amount required; the clock pauses",
+           pgettext_lazy("dossier action", "Yêu cầu nghĩa vụ tài chính")),
         _t(Action.CONFIRM_PAYMENT, {S.AWAITING_PAYMENT}, {Actor.DESK, Actor.APPLICANT},
            S.PROCESSING, "the clock resumes with the working time that was left",
-           "Xác nhận đã thanh toán"),
+           pgettext_lazy("dossier action", "Xác nhận đã thanh toán")),
         _t(Action.EXTEND, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER}, None,
            "extended_due_at and reason required (form 04); timeliness still judged on due_at",
-           "Gia hạn"),
+           pgettext_lazy("dossier action", "Gia hạn")),
         _t(Action.STOP, {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-           {Actor.LEADER}, S.STOPPED, "reason required (form 05)", "Dừng xử lý"),
+           {Actor.LEADER}, S.STOPPED, "reason required (form 05)",
+           pgettext_lazy("dossier action", "Dừng xử lý")),
         _t(Action.RESOLVE, {S.PROCESSING}, {Actor.HOLDER}, S.RESOLVED,
-           "only at the last step; resolved_at and timeliness set", "Hoàn thành xử lý"),
+           "only at the last step; resolved_at and timeliness set",
+           pgettext_lazy("dossier action", "Hoàn thành xử lý")),
         _t(Action.RETURN, {S.RESOLVED}, {Actor.DESK}, S.RETURNED,
-           "method counter, post or online", "Trả kết quả"),
+           "method counter, post or online", pgettext_lazy("dossier action", "Trả kết quả")),
         _t(Action.WITHDRAW,
            {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT,
             S.RESOLVED},
-           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "", "Rút hồ sơ"),
+           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "",
+           pgettext_lazy("dossier action", "Rút hồ sơ")),
         _t(Action.ASSIGN, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER, Actor.UNIT_ADMIN},
-           None, "assign the current step to an officer of its unit", "Phân công"),
+           None, "assign the current step to an officer of its unit",
+           pgettext_lazy("dossier action", "Phân công")),
     ]
 }  # fmt: skip
 
-ACTION_LABELS = {action: t.label for action, t in TRANSITIONS.items()} | {
-    Action.INTAKE: "Tiếp nhận hồ sơ"
-}
+ACTION_LABELS: dict[Action, StrOrPromise] = {
+    action: t.label for action, t in TRANSITIONS.items()
+} | {Action.INTAKE: pgettext_lazy("dossier action", "Tiếp nhận hồ sơ")}
 
 
 def allowed_from(status: Status) -> list[Action]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
@@ -515,9 +515,13 @@ def form_06(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
                 held_since = e.at
             continue
         number += 1
-        label = (
-            ACTION_LABELS.get(Action(e.action), e.action) if e.action in ACTION_VALUES else e.action
-        )
+        # The form is a legal document: its wording stays Vietnamese whatever the UI language.
+        with translation.override("vi"):
+            label = (
+                str(ACTION_LABELS.get(Action(e.action), e.action))
+                if e.action in ACTION_VALUES
+                else e.action
+            )
         giver = f"{holder}: {person(e) or e.actor_name}"
         verdict = ""
         if e.action in {"forward", "send-back", "resolve"} and held_since and held_hours:
@@ -590,17 +594,19 @@ BUILDERS = {
 def form_render(
     dossier: Dossier, number: str, events: list[DossierEvent], seq: int | None = None
 ) -> bytes:
-    """The PDF of one form of this dossier; ``FormNotReached`` when it has none."""
+    """The PDF of one form of this dossier; ``FormNotReached`` when it has none. The forms are
+    legal documents in Vietnamese whatever the language of the page that asks for them."""
     event = form_event(dossier, number, events, seq)
     builder = BUILDERS.get(number)
     if event is None or builder is None:
         raise FormNotReached(number)
-    ctx = _ctx(dossier, events)
-    ctx.doc.template.title = f"{FORM_TITLES[number]} — {dossier.code}"
-    ctx.doc.footer = (
-        f"Mẫu số {number} — {FORM_TITLES[number]} (Thông tư 03/2025/TT-VPCP) · {dossier.code}"
-    )
-    return ctx.doc.build(builder(ctx, event))
+    with translation.override("vi"):
+        ctx = _ctx(dossier, events)
+        ctx.doc.template.title = f"{FORM_TITLES[number]} — {dossier.code}"
+        ctx.doc.footer = (
+            f"Mẫu số {number} — {FORM_TITLES[number]} (Thông tư 03/2025/TT-VPCP) · {dossier.code}"
+        )
+        return ctx.doc.build(builder(ctx, event))
 
 
 def form_filename(dossier: Dossier, number: str) -> str:

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -51,6 +51,12 @@ class RegisterRow:
 
 
 def register_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
+    """The register's rows, in Vietnamese whatever the language of the request."""
+    with translation.override("vi"):
+        return _register_rows(dossiers)
+
+
+def _register_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
     rows = []
     for i, d in enumerate(dossiers, 1):
         events = list(d.events.all())  # prefetched

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Dossier, PaymentState, Status
@@ -33,9 +34,9 @@ def payment_start(
     """Open a payment of the fee the office asked for; returns it and the provider's URL."""
     provider = provider or payment_provider()
     if dossier.status != Status.AWAITING_PAYMENT or dossier.payment_state != PaymentState.REQUESTED:
-        raise PaymentError("Hồ sơ này hiện không có khoản phí nào chờ thanh toán.")
+        raise PaymentError(gettext("Hồ sơ này hiện không có khoản phí nào chờ thanh toán."))
     if dossier.applicant_user_id is None or dossier.applicant_user_id != user.pk:
-        raise PaymentError("Chỉ chủ hồ sơ được thanh toán trực tuyến.")
+        raise PaymentError(gettext("Chỉ chủ hồ sơ được thanh toán trực tuyến."))
     payment = Payment.objects.create(
         dossier=dossier,
         provider=provider.name,
@@ -72,7 +73,7 @@ def payment_settle(*, params: dict[str, str], provider: PaymentProvider | None =
             .first()
         )
         if payment is None:
-            raise PaymentError("Không tìm thấy giao dịch thanh toán.")
+            raise PaymentError(gettext("Không tìm thấy giao dịch thanh toán."))
         if payment.status != PaymentStatus.PENDING:
             return payment
         if not outcome.paid:

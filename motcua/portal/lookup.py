@@ -71,7 +71,7 @@ def public_timeline(dossier: Dossier, *, detailed: bool) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 action=event.action,
-                label=label,
+                label=str(label),
                 status=event.to_status,
                 status_label=str(Status(event.to_status).label),
                 items=tuple(data.get("items") or ()) if detailed else (),

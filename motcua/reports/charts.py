@@ -5,11 +5,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 SERIES = (
-    ("received", _("Tiếp nhận"), "#1f5fa8"),
+    ("received", pgettext_lazy("report", "Tiếp nhận"), "#1f5fa8"),
     ("resolved_early", _("Trước hạn"), "#2e7d32"),
     ("resolved_on_time", _("Đúng hạn"), "#8bc34a"),
     ("resolved_late", _("Quá hạn"), "#c62828"),

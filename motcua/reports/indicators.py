@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from motcua.dossiers.models import Attachment, AttachmentKind
 from motcua.procedures.models import OnlineLevel, Procedure
@@ -31,7 +32,7 @@ class Indicator:
     @property
     def display(self) -> str:
         if self.value is None:
-            return "chưa có dữ liệu"
+            return gettext("chưa có dữ liệu")
         text = f"{self.value:.1f}".replace(".", ",")
         return f"{text} {self.unit}".strip()
 
@@ -140,35 +141,41 @@ def indicators(
     paid = total.get("paid", 0)
     paid_online = total.get("paid_online", 0)
     return [
-        Indicator("Tiến độ giải quyết", "Tỉ lệ hồ sơ giải quyết trước hạn và đúng hạn",
+        Indicator(gettext("Tiến độ giải quyết"),
+                  gettext("Tỉ lệ hồ sơ giải quyết trước hạn và đúng hạn"),
                   share(timely, resolved), timely, resolved,
-                  "(trước hạn + đúng hạn) ÷ tổng hồ sơ đã giải quyết trong kỳ × 100"),
-        Indicator("Dịch vụ trực tuyến", "Tỉ lệ TTHC cung cấp dịch vụ công trực tuyến",
+                  gettext("(trước hạn + đúng hạn) ÷ tổng hồ sơ đã giải quyết trong kỳ × 100")),
+        Indicator(gettext("Dịch vụ trực tuyến"),
+                  gettext("Tỉ lệ TTHC cung cấp dịch vụ công trực tuyến"),
                   share(len(online_ids), len(offered_ids)), len(online_ids), len(offered_ids),
-                  "số TTHC trực tuyến toàn trình hoặc một phần ÷ số TTHC đơn vị thực hiện × 100"),
-        Indicator("Dịch vụ trực tuyến", "Tỉ lệ TTHC có phát sinh hồ sơ trực tuyến",
+                  gettext("số TTHC trực tuyến toàn trình hoặc một phần ÷ "
+                          "số TTHC đơn vị thực hiện × 100")),
+        Indicator(gettext("Dịch vụ trực tuyến"),
+                  gettext("Tỉ lệ TTHC có phát sinh hồ sơ trực tuyến"),
                   share(len(with_online & online_ids), len(online_ids)),
                   len(with_online & online_ids), len(online_ids),
-                  "số TTHC trực tuyến có hồ sơ tiếp nhận trực tuyến trong kỳ ÷ "
-                  "số TTHC trực tuyến × 100"),
-        Indicator("Dịch vụ trực tuyến", "Tỉ lệ hồ sơ tiếp nhận trực tuyến",
+                  gettext("số TTHC trực tuyến có hồ sơ tiếp nhận trực tuyến trong kỳ ÷ "
+                          "số TTHC trực tuyến × 100")),
+        Indicator(gettext("Dịch vụ trực tuyến"), gettext("Tỉ lệ hồ sơ tiếp nhận trực tuyến"),
                   share(total.get("received_online", 0), received),
                   total.get("received_online", 0), received,
-                  "hồ sơ tiếp nhận trực tuyến ÷ tổng hồ sơ tiếp nhận trong kỳ × 100"),
-        Indicator("Thanh toán trực tuyến", "Tỉ lệ thanh toán trực tuyến",
+                  gettext("hồ sơ tiếp nhận trực tuyến ÷ tổng hồ sơ tiếp nhận trong kỳ × 100")),
+        Indicator(pgettext("report", "Thanh toán trực tuyến"),
+                  gettext("Tỉ lệ thanh toán trực tuyến"),
                   share(paid_online, paid), paid_online, paid,
-                  "lượt nghĩa vụ tài chính do người nộp tự thanh toán trực tuyến ÷ tổng lượt "
-                  "thanh toán trong kỳ × 100"),
-        Indicator("Mức độ hài lòng", "Điểm hài lòng trung bình",
+                  gettext("lượt nghĩa vụ tài chính do người nộp tự thanh toán trực tuyến ÷ "
+                          "tổng lượt thanh toán trong kỳ × 100")),
+        Indicator(gettext("Mức độ hài lòng"), gettext("Điểm hài lòng trung bình"),
                   avg, avg, n_ratings,
-                  "tổng điểm đánh giá (1–5) ÷ số lượt đánh giá trong kỳ", unit="/ 5"),
-        Indicator("Số hóa hồ sơ", "Tỉ lệ hồ sơ có thành phần điện tử",
+                  gettext("tổng điểm đánh giá (1–5) ÷ số lượt đánh giá trong kỳ"), unit="/ 5"),
+        Indicator(gettext("Số hóa hồ sơ"), gettext("Tỉ lệ hồ sơ có thành phần điện tử"),
                   share(digit["received_docs"], digit["received"]),
                   digit["received_docs"], digit["received"],
-                  "hồ sơ tiếp nhận trong kỳ có tệp thành phần hồ sơ ÷ tổng hồ sơ tiếp nhận × 100"),
-        Indicator("Số hóa hồ sơ", "Tỉ lệ kết quả giải quyết điện tử",
+                  gettext("hồ sơ tiếp nhận trong kỳ có tệp thành phần hồ sơ ÷ "
+                          "tổng hồ sơ tiếp nhận × 100")),
+        Indicator(gettext("Số hóa hồ sơ"), gettext("Tỉ lệ kết quả giải quyết điện tử"),
                   share(digit["resolved_results"], digit["resolved"]),
                   digit["resolved_results"], digit["resolved"],
-                  "hồ sơ giải quyết trong kỳ có tệp kết quả điện tử ÷ "
-                  "tổng hồ sơ đã giải quyết × 100"),
+                  gettext("hồ sơ giải quyết trong kỳ có tệp kết quả điện tử ÷ "
+                          "tổng hồ sơ đã giải quyết × 100")),
     ]  # fmt: skip

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier, Status
@@ -67,7 +67,7 @@ COUNT_LABELS = {
     "paused_supplement": _("Chờ bổ sung"),
     "paused_payment": _("Chờ nghĩa vụ tài chính"),
     "refused": _("Từ chối tiếp nhận"),
-    "withdrawn": _("Rút hồ sơ"),
+    "withdrawn": pgettext_lazy("report", "Rút hồ sơ"),
     "stopped": _("Dừng xử lý"),
     "returned": _("Đã trả kết quả"),
     "on_time_share": _("Tỉ lệ đúng hạn (%)"),

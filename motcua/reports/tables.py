@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from motcua.reports.indicators import indicators
 from motcua.reports.query import ReportQuery
@@ -24,10 +26,10 @@ TABLE_COLUMNS = (
     "refused", "withdrawn", "stopped", "returned",
 )  # fmt: skip
 GROUP_TITLES = {
-    "unit": ("units", "Theo đơn vị", "Đơn vị"),
-    "field": ("fields", "Theo lĩnh vực", "Lĩnh vực"),
-    "procedure": ("procedures", "Theo thủ tục", "Thủ tục"),
-    "officer": ("officers", "Theo cán bộ xử lý", "Cán bộ"),
+    "unit": ("units", _("Theo đơn vị"), _("Đơn vị")),
+    "field": ("fields", _("Theo lĩnh vực"), _("Lĩnh vực")),
+    "procedure": ("procedures", _("Theo thủ tục"), _("Thủ tục")),
+    "officer": ("officers", _("Theo cán bộ xử lý"), _("Cán bộ")),
 }
 TABLES = ("units", "fields", "procedures", "officers", "trend", "indicators", "overdue")
 
@@ -47,10 +49,11 @@ def _group_table(q: ReportQuery, group_by: str) -> Table:
         unit=q.unit, date_from=q.date_from, date_to=q.date_to, group_by=group_by,
         field_id=q.field_id, procedure_id=q.procedure_id, tree=q.tree,
     )  # fmt: skip
-    headers = ["Mã", first] + [COUNT_LABELS[c] for c in TABLE_COLUMNS]
+    headers = [gettext("Mã"), str(first)] + [str(COUNT_LABELS[c]) for c in TABLE_COLUMNS]
     rows = [[r["key"], r["label"]] + [r[c] for c in TABLE_COLUMNS] for r in report.rows]
-    total = ["", "Tổng cộng"] + [report.total[c] for c in TABLE_COLUMNS]
-    return Table(name, f"Tình hình giải quyết hồ sơ — {title.lower()}", headers, rows, total)
+    total = ["", gettext("Tổng cộng")] + [report.total[c] for c in TABLE_COLUMNS]
+    heading = gettext("Tình hình giải quyết hồ sơ — %(group)s") % {"group": str(title).lower()}
+    return Table(name, heading, headers, rows, total)
 
 
 def build_table(q: ReportQuery, name: str) -> Table:
@@ -63,8 +66,9 @@ def build_table(q: ReportQuery, name: str) -> Table:
         )
         return Table(
             "trend",
-            "Hồ sơ tiếp nhận và giải quyết theo tháng",
-            ["Tháng", "Tiếp nhận", "Trước hạn", "Đúng hạn", "Quá hạn"],
+            gettext("Hồ sơ tiếp nhận và giải quyết theo tháng"),
+            [gettext("Tháng"), pgettext("report", "Tiếp nhận"), gettext("Trước hạn"),
+             gettext("Đúng hạn"), gettext("Quá hạn")],
             [[m["label"], m["received"], m["resolved_early"], m["resolved_on_time"],
               m["resolved_late"]] for m in months],
         )  # fmt: skip
@@ -75,8 +79,15 @@ def build_table(q: ReportQuery, name: str) -> Table:
         )  # fmt: skip
         return Table(
             "indicators",
-            "Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
-            ["Nhóm chỉ số", "Chỉ số", "Giá trị", "Tử số", "Mẫu số", "Cách tính"],
+            gettext("Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)"),
+            [
+                gettext("Nhóm chỉ số"),
+                gettext("Chỉ số"),
+                gettext("Giá trị"),
+                gettext("Tử số"),
+                pgettext("report", "Mẫu số"),
+                gettext("Cách tính"),
+            ],
             [[i.group, i.name, i.display, i.numerator, i.denominator, i.formula] for i in items],
         )
     if name == "overdue":
@@ -85,8 +96,9 @@ def build_table(q: ReportQuery, name: str) -> Table:
         )
         return Table(
             "overdue",
-            "Hồ sơ đang xử lý quá hạn",
-            ["Mã hồ sơ", "Thủ tục", "Nơi tiếp nhận", "Hạn trả", "Cán bộ xử lý"],
+            gettext("Hồ sơ đang xử lý quá hạn"),
+            [gettext("Mã hồ sơ"), gettext("Thủ tục"), gettext("Nơi tiếp nhận"), gettext("Hạn trả"),
+             gettext("Cán bộ xử lý")],
             [[d.code, d.procedure.name, d.unit.name,
               timezone.localtime(d.due_at).strftime("%d/%m/%Y %H:%M") if d.due_at else "",
               (d.assignee.get_full_name() or d.assignee.get_username()) if d.assignee else ""]

@@ -45,9 +45,8 @@ def login_required(view: Any) -> Any:
             try:
                 return redirect_to_login(request.get_full_path())
             except NoReverseMatch:
-                return render(
-                    request, "reports/error.html", {"message": gettext("Cần đăng nhập.")}, status=403
-                )
+                message = gettext("Cần đăng nhập.")
+                return render(request, "reports/error.html", {"message": message}, status=403)
         response: HttpResponse = view(request, *args, **kwargs)
         return response
 

@@ -363,7 +363,7 @@ def action_view(action: Action) -> type[DossierActionView]:
             409: ErrorSerializer,
         },
         examples=[
-            OpenApiExample(transition.label, value=ACTION_EXAMPLES[action], request_only=True),
+            OpenApiExample(str(transition.label), value=ACTION_EXAMPLES[action], request_only=True),
             *_ERROR_EXAMPLES,
         ],
     )(post)

@@ -6,10 +6,13 @@ default: the built-in sandbox, which moves no money)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEFAULT_PROVIDER = "motcua.integrations.payments.sandbox.SandboxProvider"
 
@@ -48,7 +51,7 @@ class PaymentProvider(Protocol):
     Neither touches a dossier: ``motcua.integrations.services`` does, once verified."""
 
     name: str
-    label: str
+    label: StrOrPromise
     is_test: bool
 
     def start(self, request: PaymentRequest) -> str: ...

@@ -9,16 +9,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from motcua.integrations.payments import (
     PaymentOutcome,
     PaymentRequest,
     PaymentVerificationError,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SIGNED_FIELDS = ("reference", "status", "amount", "transaction")
 
@@ -31,7 +37,7 @@ def _signature(params: dict[str, str]) -> str:
 
 class SandboxProvider:
     name = "sandbox"
-    label = "THANH TOÁN THỬ NGHIỆM"
+    label: StrOrPromise = _("THANH TOÁN THỬ NGHIỆM")
     is_test = True
 
     def start(self, request: PaymentRequest) -> str:
@@ -54,11 +60,11 @@ class SandboxProvider:
     def verify(self, params: dict[str, str]) -> PaymentOutcome:
         expected = _signature(params)
         if not hmac.compare_digest(expected, params.get("signature", "")):
-            raise PaymentVerificationError("Chữ ký của cổng thanh toán không hợp lệ.")
+            raise PaymentVerificationError(gettext("Chữ ký của cổng thanh toán không hợp lệ."))
         try:
             amount = int(params.get("amount", ""))
         except ValueError as exc:
-            raise PaymentVerificationError("Số tiền không hợp lệ.") from exc
+            raise PaymentVerificationError(gettext("Số tiền không hợp lệ.")) from exc
         return PaymentOutcome(
             reference=params.get("reference", ""),
             paid=params.get("status") == "paid",
