@@ -7,6 +7,7 @@ import io
 import unicodedata
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -70,6 +71,14 @@ def test_form_pdf_has_the_official_text(walked, number: str, which: str, expecte
     rendered = render_first_page(content, FORM_IMAGES / f"form-{number}.png")
     if rendered is not None:
         assert rendered.stat().st_size > 10_000
+
+
+def test_forms_stay_vietnamese_when_the_page_is_in_english(walked) -> None:
+    dossier = walked.full
+    with translation.override("en"):
+        text = _norm(pdf_text(form_render(dossier, "06", dossier_events(dossier=dossier))))
+    assert "Đúng hạn" in text and "Quá hạn" in text
+    assert "On time" not in text and "Overdue" not in text
 
 
 def test_receipt_has_the_appointment_and_a_qr_code_to_the_lookup(walked) -> None:
