@@ -53,9 +53,14 @@ def later(seconds: float) -> dt.datetime:
 def test_a_message_exists_only_if_its_transaction_commits(receiver: Receiver) -> None:
     with transaction.atomic():
         outbox_enqueue(channel="test", payload={"n": 1})
-    with pytest.raises(RuntimeError), transaction.atomic():
-        outbox_enqueue(channel="test", payload={"n": 2})
-        raise RuntimeError("the action failed")
+
+    def failing_action() -> None:
+        with transaction.atomic():
+            outbox_enqueue(channel="test", payload={"n": 2})
+            raise RuntimeError("the action failed")
+
+    with pytest.raises(RuntimeError):
+        failing_action()
     assert [m.payload for m in OutboxMessage.objects.all()] == [{"n": 1}]
 
 
