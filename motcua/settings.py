@@ -99,7 +99,7 @@ INSTALLED_APPS = [
     "motcua.outbox",
 ]
 if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
