@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("motcua.core.api_urls", "api"), namespace="api")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/thong-ke/", include("motcua.reports.urls")),
     path("can-bo/", include("motcua.workspace.urls")),

@@ -30,4 +30,11 @@ class OutboxConfig(AppConfig):
             cron={"hour": 3, "minute": 0},
             slot_format="%Y-%m-%d",
         )
+        register_job(
+            "check-stats",
+            "motcua.outbox.jobs.stats_check",
+            label="Đối chiếu số liệu thống kê với tính lại từ lịch sử",
+            cron={"hour": 1, "minute": 15},
+            slot_format="%Y-%m-%d",
+        )
         register_background("motcua.forms.services.form_archive")

@@ -13,7 +13,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from motcua.outbox.channels import channels_all
-from motcua.outbox.models import MessageStatus, OutboxMessage, WorkerHeartbeat
+from motcua.outbox.models import MessageStatus, OutboxMessage, ScheduledRun, WorkerHeartbeat
 
 WORKER_ALIVE_SECONDS = 60
 
@@ -149,6 +149,11 @@ def status_collect(*, now: dt.datetime | None = None) -> Status:
     for ch in status.channels:
         if ch.dead:
             status.problems.append(f"kênh {ch.label}: {ch.dead} tin không gửi được")
+    last_check = ScheduledRun.objects.filter(job="check-stats", finished_at__isnull=False).first()
+    if last_check is not None and last_check.result:
+        status.problems.append(
+            f"số liệu thống kê lệch {last_check.result} chỗ so với tính lại (motcua check-stats)"
+        )
     status.national_configured = bool(getattr(settings, "MOTCUA_DVCQG_URL", ""))
     national = by_name.get("dvcqg")
     if national is not None:

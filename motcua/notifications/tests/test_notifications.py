@@ -213,3 +213,18 @@ def test_reminders_one_digest_per_officer_on_working_days_only(
     assert reminders_send(now=local(2027, 3, 2, 7, 0)) == 1
     leader = OutboxMessage.objects.get(payload__to=["lanhdao@example.vn"])
     assert "1 hồ sơ quá hạn" in leader.payload["subject"]
+
+
+@pytest.mark.django_db
+def test_a_citizen_chooses_sms_on_their_account_page(province: Province) -> None:  # noqa: F811
+    from django.test import Client
+
+    client = Client()
+    client.force_login(province.users["citizen"])
+    page = client.get("/tai-khoan/thong-bao/")
+    assert page.status_code == 200
+    assert "Nhận thông báo qua tin nhắn SMS" in page.content.decode()
+    response = client.post("/tai-khoan/thong-bao/", {"sms": "on"})
+    assert response.status_code == 302
+    pref = ContactPreference.objects.get(user=province.users["citizen"])
+    assert (pref.email, pref.sms) == (False, True)
