@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -401,9 +401,23 @@ def _next_code(unit: Unit, at: dt.datetime) -> str:
     DossierCounter.objects.bulk_create(
         [DossierCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
     )
-    counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
-    DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Outside any transaction the number is taken by one UPDATE … RETURNING that commits
+        # at once, so concurrent intakes at one unit wait on the counter row for microseconds,
+        # not for each other's whole transaction. An intake that then fails leaves a gap in
+        # the numbers, never a reused one (codes are unique, not gapless).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {DossierCounter._meta.db_table} SET last = last + 1 "  # noqa: S608
+                "WHERE unit_id = %s AND day = %s RETURNING last",
+                [unit.pk, day],
+            )
+            (number,) = cursor.fetchone()
+        return f"{unit.code}-{day:%y%m%d}-{number:04d}"
+    with transaction.atomic():  # its own short transaction, or a part of the caller's
+        counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
+        DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db(fields=["last"])
     return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
 
 
@@ -503,9 +517,10 @@ def dossier_intake(
 
     online = channel == Channel.ONLINE
     try:
+        new_code = "" if code else _next_code(unit, at)
         with transaction.atomic():
             dossier = Dossier(
-                code=code or _next_code(unit, at),
+                code=code or new_code,
                 procedure=procedure,
                 procedure_version=version,
                 case_code=case_code,
