@@ -21,7 +21,7 @@ from motcua.reports.national_indicators import (
 )
 from motcua.reports.recompute import recompute_national
 from motcua.reports.summary import stats_differences, stats_rebuild
-from motcua.reports.tests.conftest import A, LAN_DAU, Place, _t, ev
+from motcua.reports.tests.conftest import LAN_DAU, A, Place, _t, ev
 
 P = (dt.date(2027, 3, 3), dt.date(2027, 3, 10))
 Q = (dt.date(2027, 3, 4), dt.date(2027, 3, 5))
@@ -150,7 +150,8 @@ def test_average_resolution_time_is_per_procedure_in_working_days(national: Plac
 
 @pytest.mark.parametrize(
     "period",
-    [P, Q, (dt.date(2027, 3, 1), dt.date(2027, 3, 31)), (dt.date(2027, 3, 11), dt.date(2027, 3, 31)),
+    [P, Q, (dt.date(2027, 3, 1), dt.date(2027, 3, 31)),
+     (dt.date(2027, 3, 11), dt.date(2027, 3, 31)),
      (dt.date(2027, 3, 5), dt.date(2027, 3, 5)), (dt.date(2027, 3, 9), dt.date(2027, 3, 16)),
      (dt.date(2027, 1, 1), dt.date(2027, 12, 31)), (dt.date(2027, 3, 2), dt.date(2027, 3, 2))],
 )  # fmt: skip
@@ -197,7 +198,7 @@ def test_a_registered_source_feeds_its_indicator_and_the_multiplier(national: Pl
     assert got["1.4"].points == 18
     assert seen[0].date_from == P[0] and seen[0].unit_ids is not None
     assert got["3.3"].note == ""
-    with pytest.raises(ValueError, match="2.1"):
+    with pytest.raises(ValueError, match=r"2\.1"):
         register_count_source("2.1", synced)
 
 
@@ -238,9 +239,7 @@ def test_the_api_gives_every_indicator_in_the_contract_shape(
     assert next(i for i in r.json()["indicators"] if i["id"] == "2.2")["value"] == 1.25
 
 
-def test_the_api_scopes_and_validates_like_the_statistics(
-    national: Place, client: Client
-) -> None:
+def test_the_api_scopes_and_validates_like_the_statistics(national: Place, client: Client) -> None:
     assert client.get("/api/v1/indicators").status_code in {401, 403}
     client.force_login(national.users["leader2"])
     assert client.get("/api/v1/indicators", {"unit": "000.01.01.T01"}).status_code == 403
