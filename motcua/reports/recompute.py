@@ -137,8 +137,8 @@ def _national_verdict(
             requests[-1] = (requests[-1][0], e.at)
         previous = e.to_status
     if received is not None:
-        due_text = [
-            (e.data or {}).get("due_at")
+        due_text: list[str] = [
+            str((e.data or {})["due_at"])
             for e in seen
             if e.at <= moment and (e.data or {}).get("due_at")
         ]

@@ -374,11 +374,12 @@ def on_dossier_event_national(dossier: Any, event: Any) -> None:
     from motcua.dossiers.services import days_and_cutoff
     from motcua.procedures.models import Procedure
 
-    events = list(
-        DossierEvent.objects.filter(dossier_id=dossier.pk)
+    events: list[dict[str, Any]] = [
+        dict(e)
+        for e in DossierEvent.objects.filter(dossier_id=dossier.pk)
         .order_by("seq")
         .values("action", "at", "to_status", "data", "actor_id")
-    )
+    ]
     days, cutoff = days_and_cutoff(dossier)
     per_event, fact = national_replay(
         events,
