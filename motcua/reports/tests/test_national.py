@@ -176,3 +176,52 @@ def test_the_api_scopes_and_validates_like_the_statistics(national: Place, clien
     assert r.status_code == 400 and "from" in r.json()["detail"]
     r = client.get("/api/v1/indicators", {"procedure": "9.999"})
     assert r.status_code == 400
+
+
+def test_the_dashboard_shows_the_national_numbers_of_the_api(
+    national: Place, client: Client
+) -> None:
+    client.force_login(national.users["leader"])
+    html = client.get("/can-bo/thong-ke/", {"from": "2027-03-03", "to": "2027-03-10"}).content
+    text = html.decode()
+    assert 'id="national-table"' in text
+    assert '<td class="num" data-value="2.1">69,23 %<br><small>9 / 13</small>' in text
+    assert "Chưa có dữ liệu: chưa đồng bộ với Cổng DVCQG." in text
+    with_procedure = client.get(
+        "/can-bo/thong-ke/", {"from": "2027-03-03", "to": "2027-03-10", "procedure": "3.000001"}
+    ).content.decode()
+    assert 'data-value="2.2">1,25 ngày làm việc' in with_procedure
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_the_national_indicators_export_to_excel_and_pdf(
+    national: Place, client: Client, fmt: str
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    client.force_login(national.users["leader"])
+    r = client.get(f"/can-bo/thong-ke/xuat/national.{fmt}", {"from": "2027-03-03",
+                                                              "to": "2027-03-10"})  # fmt: skip
+    assert r.status_code == 200
+    if fmt == "xlsx":
+        ws = load_workbook(io.BytesIO(r.content)).active
+        assert ws is not None
+        rows = [[c.value for c in row] for row in ws.iter_rows()]
+        row = next(r for r in rows if r[0] == "2.1")
+        assert row[3:8] == ["69,23 %", "9", "13", "13,85", "20"]
+        assert next(r for r in rows if r[0] == "1.4")[3] == "N/A"
+    else:
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+        assert "Cổng Dịch vụ công quốc gia" in text and "69,23 %" in text
+
+
+def test_the_public_page_shows_the_national_indicators(national: Place, client: Client) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client.get("/cong-khai/", {"unit": national.commune.code}).content.decode()
+    assert "Quyết định 766/QĐ-TTg (cách tính của Cổng Dịch vụ công quốc gia)" in html
+    assert html.count('<tr data-indicator="2.1">') == 3  # month, quarter, year
