@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from motcua.dossiers.models import Attachment, AttachmentKind
-from motcua.procedures.models import OnlineLevel, Procedure, ProcedureCase
+from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
 from motcua.reports.models import NationalFact
 from motcua.reports.selectors import UnitTree, raw_sums
 from motcua.units.models import Unit
@@ -258,18 +258,30 @@ def _with_result_returned(scope: Scope) -> set[int]:
     )
 
 
-def _fee_procedures(ids: set[int]) -> set[int]:
-    with_fee = set(
-        Procedure.objects.filter(pk__in=ids)
-        .filter(Q(fee_amount__gt=0) | Q(charge_amount__gt=0))
-        .values_list("id", flat=True)
+def catalogue_as_of(ids: set[int], end: dt.datetime) -> dict[int, dict[str, Any]]:
+    """Each procedure's published record in force at ``end``: its latest version created
+    before then, else its first version (a catalogue imported after the history it
+    describes). A past period is thus unchanged by later catalogue edits."""
+    chosen: dict[int, dict[str, Any]] = {}
+    versions = (
+        ProcedureVersion.objects.filter(procedure_id__in=ids)
+        .order_by("procedure_id", "number")
+        .values_list("procedure_id", "created_at", "record")
     )
-    with_fee |= set(
-        ProcedureCase.objects.filter(procedure_id__in=ids, fee_amount__gt=0).values_list(
-            "procedure_id", flat=True
-        )
-    )
-    return with_fee
+    for procedure_id, created_at, record in versions:
+        if procedure_id not in chosen or created_at < end:
+            chosen[procedure_id] = record
+    return chosen
+
+
+def _is_online(record: dict[str, Any]) -> bool:
+    return record.get("online") in {OnlineLevel.FULL, OnlineLevel.PARTIAL}
+
+
+def _has_fee(record: dict[str, Any]) -> bool:
+    amounts = [(record.get("fee") or {}).get("amount"), (record.get("charge") or {}).get("amount")]
+    amounts += [(case.get("fee") or {}).get("amount") for case in record.get("cases") or []]
+    return any(int(a or 0) > 0 for a in amounts)
 
 
 def _working_days_unit(procedure: Procedure) -> tuple[str, float]:
@@ -330,12 +342,10 @@ def national_indicators(
     if procedure_id is not None:
         offered = offered.filter(pk=procedure_id)
     offered_ids = set(offered.values_list("id", flat=True))
-    online_ids = set(
-        Procedure.objects.filter(
-            pk__in=offered_ids, online__in=[OnlineLevel.FULL, OnlineLevel.PARTIAL]
-        ).values_list("id", flat=True)
-    )
-    fee_ids = _fee_procedures(offered_ids)
+    records = catalogue_as_of(offered_ids, end)
+    offered_ids &= set(records)  # never published: not offered
+    online_ids = {pid for pid in offered_ids if _is_online(records[pid])}
+    fee_ids = {pid for pid in offered_ids if _has_fee(records[pid])}
 
     out: list[NationalIndicator] = []
     add = out.append

@@ -86,3 +86,17 @@ def test_average_resolution_time_of_the_permit(permit: Place) -> None:
     procedure = Procedure.objects.get(code="1.009972")
     # Accepted Mon 1st 10:00, resolved Wed 3rd 10:00: 5.5 + 8 + 2.5 = 16 working hours.
     assert _ids(permit, MARCH, procedure=procedure)["2.2"] == (2.0, 1, 2.0)
+
+
+def test_a_later_catalogue_edit_leaves_a_past_period_alone(permit: Place) -> None:
+    from motcua.procedures.models import ProcedureVersion
+    from motcua.procedures.services import procedure_publish
+
+    procedure = Procedure.objects.get(code="2.000001")
+    Procedure.objects.filter(pk=procedure.pk).update(online="none")
+    version = procedure_publish(procedure=procedure)
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        created_at=dt.datetime(2027, 4, 1, 8, tzinfo=TZ)
+    )
+    assert _ids(permit, MARCH)["3.1"] == (2, 2, 100.0)
+    assert _ids(permit, (dt.date(2027, 4, 1), dt.date(2027, 4, 30)))["3.1"] == (1, 2, 50.0)
