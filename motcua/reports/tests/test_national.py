@@ -225,3 +225,14 @@ def test_the_public_page_shows_the_national_indicators(national: Place, client: 
     html = client.get("/cong-khai/", {"unit": national.commune.code}).content.decode()
     assert "Quyết định 766/QĐ-TTg (cách tính của Cổng Dịch vụ công quốc gia)" in html
     assert html.count('<tr data-indicator="2.1">') == 3  # month, quarter, year
+
+
+def test_the_indicators_endpoint_is_in_the_openapi_schema(place: Place, client: Client) -> None:
+    client.force_login(place.users["admin"])
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    get = schema["paths"]["/api/v1/indicators"]["get"]
+    assert {p["name"] for p in get["parameters"]} >= {"unit", "from", "to", "field", "procedure"}
+    item = schema["components"]["schemas"]["Indicator766"]["properties"]
+    assert {"id", "numerator", "denominator", "value", "points", "max_points", "formula"} <= set(
+        item
+    )
