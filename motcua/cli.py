@@ -26,6 +26,10 @@ COMMANDS = {
     "rebuild-stats": "recompute the statistics summary from the dossiers",
     "check-stats": "compare the statistics summary with a full recomputation",
     "clean-uploads": "delete files of online submissions never sent (run daily)",
+    "worker": "run background workers (tasks, outbox delivery, scheduled jobs)",
+    "status": "health of the database, the background queue, the outbox; exit 1 if unhealthy",
+    "run-job": "run a scheduled job now (reminders, outbox-sweep, clean-uploads, …)",
+    "outbox": "list, retry or discard messages of the outbox",
     "manage": "run any Django management command",
 }
 

@@ -93,7 +93,13 @@ INSTALLED_APPS = [
     "motcua.integrations",
     "motcua.portal",
     "motcua.demo",
+    # Background work (CONTRACT.md §7): the task queue and the outbox.
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.outbox",
 ]
+if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
+    INSTALLED_APPS.append("django_rq")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -212,11 +218,56 @@ EMAIL_HOST_PASSWORD = env("MOTCUA_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("MOTCUA_EMAIL_FROM", "MotCua <no-reply@motcua.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every send_mail goes to the outbox (motcua.notifications.mail); the worker delivers it
+# with MOTCUA_EMAIL_TRANSPORT: SMTP in production, files in the demo.
+EMAIL_BACKEND = "motcua.notifications.mail.OutboxEmailBackend"
 if PRODUCTION:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    MOTCUA_EMAIL_TRANSPORT = "django.core.mail.backends.smtp.EmailBackend"
+elif MOTCUA_ENV == "test":
+    MOTCUA_EMAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    MOTCUA_EMAIL_TRANSPORT = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+MOTCUA_EMAIL_TRANSPORT = env("MOTCUA_EMAIL_TRANSPORT", MOTCUA_EMAIL_TRANSPORT)
+if MOTCUA_EMAIL_TRANSPORT == "smtp":
+    MOTCUA_EMAIL_TRANSPORT = "django.core.mail.backends.smtp.EmailBackend"
+
+EMAIL_TIMEOUT = env_int("MOTCUA_EMAIL_TIMEOUT", 10)
+
+# ---------------------------------------------------------------- background work (§7)
+# Empty: the database backend (nothing else to run). redis://…: an RQ queue shared by
+# several servers.
+MOTCUA_TASKS_URL = env("MOTCUA_TASKS_URL")
+if MOTCUA_TASKS_URL:
+    if not MOTCUA_TASKS_URL.startswith(("redis://", "rediss://")):
+        raise RuntimeError("MOTCUA_TASKS_URL must be empty or a redis:// URL")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": MOTCUA_TASKS_URL, "DEFAULT_TIMEOUT": 600}}
+elif MOTCUA_ENV == "test":
+    # The suite runs tasks at once (as if a worker were instant); the tests of background
+    # work switch to the database and Redis backends and real worker processes.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MOTCUA_WORKER_POLL_SECONDS = float(env("MOTCUA_WORKER_POLL_SECONDS", "0.5"))
+MOTCUA_OUTBOX_BACKOFF_SECONDS = float(env("MOTCUA_OUTBOX_BACKOFF_SECONDS", "30"))
+MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = float(env("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
+MOTCUA_OUTBOX_LEASE_SECONDS = float(env("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))
+MOTCUA_OUTBOX_SWEEP_GRACE_SECONDS = float(env("MOTCUA_OUTBOX_SWEEP_GRACE_SECONDS", "120"))
+MOTCUA_EMAIL_MAX_ATTEMPTS = env_int("MOTCUA_EMAIL_MAX_ATTEMPTS", 12)
+MOTCUA_SMS_MAX_ATTEMPTS = env_int("MOTCUA_SMS_MAX_ATTEMPTS", 12)
+# SMS: "sandbox" writes messages to files in the data dir (the demo); "http" posts them to
+# an SMS-brandname gateway (docs/notifications.md); empty: no SMS.
+MOTCUA_SMS_PROVIDER = env("MOTCUA_SMS_PROVIDER", "" if PRODUCTION else "sandbox")
+MOTCUA_SMS_URL = env("MOTCUA_SMS_URL")
+MOTCUA_SMS_USERNAME = env("MOTCUA_SMS_USERNAME")
+MOTCUA_SMS_PASSWORD = env("MOTCUA_SMS_PASSWORD")
+MOTCUA_SMS_BRANDNAME = env("MOTCUA_SMS_BRANDNAME", "MOTCUA")
+MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+MOTCUA_SMS_DEFAULT = env_bool("MOTCUA_SMS_DEFAULT", False)
+MOTCUA_REMINDER_TIME = env("MOTCUA_REMINDER_TIME", "07:00")
+# `motcua status` calls the queue stuck when a task waits longer than this.
+MOTCUA_STATUS_STUCK_SECONDS = env_int("MOTCUA_STATUS_STUCK_SECONDS", 300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

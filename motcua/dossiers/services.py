@@ -381,16 +381,10 @@ def _act(
             note=note,
             data=data,
         )
+        # Messages to the applicant (and to outside systems) are outbox rows written by
+        # the event hooks in this transaction (CONTRACT.md §7).
         _saved_with_hooks(locked, event)
-        if not is_replaying():
-            transaction.on_commit(lambda: _notify(locked.pk, action.value))
     return locked
-
-
-def _notify(dossier_id: int, action: str) -> None:
-    from motcua.notifications.services import notify_applicant
-
-    notify_applicant(dossier_id=dossier_id, action=action)
 
 
 def _require(value: Any, field_name: str, message: str) -> None:
@@ -549,8 +543,6 @@ def dossier_intake(
             _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
-            if not is_replaying():
-                transaction.on_commit(lambda: _notify(dossier.pk, Action.INTAKE.value))
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from motcua.dossiers.selectors import dossier_get
-from motcua.forms.documents import FormNotReached, form_filename, form_render
+from motcua.forms.documents import FormNotReached, form_filename
 from motcua.forms.register import register_pdf, register_xlsx
-from motcua.forms.selectors import FORM_NUMBERS, Period, dossier_events, register_dossiers
+from motcua.forms.selectors import FORM_NUMBERS, Period, register_dossiers
 from motcua.units.models import STAFF_ROLES, Membership, Unit
 
 PDF = "application/pdf"
@@ -38,9 +38,11 @@ def dossier_form_response(
 ) -> HttpResponse:
     if number not in FORM_NUMBERS:
         raise Http404("Không có biểu mẫu này.")
+    from motcua.forms.services import form_issue
+
     dossier = dossier_get(user=request_user, code=code)  # type: ignore[arg-type]
     try:
-        content = form_render(dossier, number, dossier_events(dossier=dossier))
+        content, _drawn = form_issue(dossier=dossier, number=number)
     except FormNotReached:
         raise Http404("Hồ sơ chưa có biểu mẫu này.") from None
     return pdf_response(content, form_filename(dossier, number), inline=inline)

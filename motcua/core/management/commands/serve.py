@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.core.server import run_server
+from motcua.outbox.worker import worker_process, worker_stop
 
 
 class Command(BaseCommand):
@@ -16,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("MOTCUA_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a background worker beside the server (run `motcua worker`)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.ALLOWED_HOSTS:
@@ -25,9 +31,14 @@ class Command(BaseCommand):
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
         call_command("check", deploy=settings.PRODUCTION, fail_level="ERROR")
-        run_server(
-            host=options["host"],
-            port=options["port"],
-            workers=options["workers"],
-            threads=options["threads"],
-        )
+        worker = None if options["no_worker"] else worker_process()
+        try:
+            run_server(
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                threads=options["threads"],
+            )
+        finally:
+            if worker is not None:
+                worker_stop(worker)

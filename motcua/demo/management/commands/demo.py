@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.server import run_server
 from motcua.demo.loader import DEMO_PASSWORD, demo_accounts, demo_is_loaded, demo_load
+from motcua.outbox.worker import worker_process, worker_stop
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("MOTCUA_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the background worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -36,4 +40,9 @@ class Command(BaseCommand):
             return
         self.stdout.write("Nhấn Ctrl+C để dừng (Ctrl+C stops the server).")
         self.stdout.flush()
-        run_server(host=options["host"], port=options["port"], workers=options["workers"])
+        worker = None if options["no_worker"] else worker_process()
+        try:
+            run_server(host=options["host"], port=options["port"], workers=options["workers"])
+        finally:
+            if worker is not None:
+                worker_stop(worker)
