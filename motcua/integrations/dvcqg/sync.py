@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +99,8 @@ def enqueue_event(dossier: Dossier, event: DossierEvent, *, full: bool = False) 
                 "is_new": is_new,
                 "snapshot": dossier_snapshot(dossier, event),
             },
-            f"dvcqg:{dossier.code}:{event.seq}:record" + (":full" if full else ""),
+            f"dvcqg:{dossier.code}:{event.seq}:record"
+            + (f":full:{timezone.now().timestamp()}" if full else ""),
         )
         written += 1
     if not full:
@@ -172,13 +174,43 @@ def _delivered(dossier_id: Any, *, record_seq: int = 0, step_seq: int = 0) -> No
     )
 
 
+# When this process last saw the portal fail: the first success after it wakes the rows
+# that wait for their backoff, so the backlog drains as soon as the portal is back.
+_last_failure: float | None = None
+
+
+def _wake_backlog() -> None:
+    global _last_failure
+    if _last_failure is None:
+        return
+    _last_failure = None
+    from motcua.outbox.models import MessageStatus, OutboxMessage
+    from motcua.outbox.services import schedule_delivery
+
+    now = timezone.now()
+    # The rows that failed and wait for a retry are the heads of their dossiers (the rows
+    # behind them were never tried): bring them forward; each releases the next when done.
+    waiting = OutboxMessage.objects.filter(
+        channel=CHANNEL, status=MessageStatus.PENDING, attempts__gt=0, next_attempt_at__gt=now
+    )
+    ids = list(waiting.order_by("id").values_list("id", flat=True))
+    waiting.update(next_attempt_at=now)
+    for message_id in ids:
+        schedule_delivery(message_id)
+
+
 def deliver(message: OutboxMessage) -> None:
     """The ``dvcqg`` channel handler: one outbox row, one call."""
+    global _last_failure
     from motcua.outbox.channels import PermanentError, RetryableError
 
     payload = message.payload
     kind = payload.get("kind")
-    sync = NationalSync.objects.filter(dossier_id=message.dossier_id).first()
+    sync = (
+        NationalSync.objects.filter(dossier_id=message.dossier_id).first()
+        if message.dossier_id is not None
+        else None
+    )
     client = portal_client()
     try:
         if kind == "record":
@@ -205,8 +237,10 @@ def deliver(message: OutboxMessage) -> None:
         _failed(message.dossier_id, SyncState.INVALID, str(exc))
         raise PermanentError(str(exc)) from exc
     except PortalUnavailable as exc:
+        _last_failure = time.monotonic()
         _failed(message.dossier_id, SyncState.FAILING, str(exc))
         raise RetryableError(str(exc)) from exc
+    _wake_backlog()
 
 
 def register() -> None:
@@ -214,11 +248,40 @@ def register() -> None:
     from motcua.dossiers.hooks import register_event_hook
 
     register_event_hook(on_dossier_event, during_replay=False)
-    try:
-        from motcua.outbox.channels import register_channel
-    except ImportError:  # pragma: no cover - only before the outbox app exists
-        return
-    register_channel(CHANNEL, deliver)
+    from motcua.outbox.channels import register_channel
+    from motcua.outbox.scheduler import register_job
+
+    # Only the oldest row of a dossier is tried while the portal is down (the others wait
+    # behind it), so many attempts cost little: with the outbox's backoff (30 s doubling to
+    # an hour) 48 attempts outlast an outage of more than a day before a row goes dead.
+    register_channel(CHANNEL, deliver, label="Cổng DVCQG", max_attempts=48)
+    register_job(
+        "national_reconcile",
+        "motcua.integrations.dvcqg.jobs.national_reconcile",
+        label="Đối soát hồ sơ với Cổng DVCQG",
+        cron={"hour": "2", "minute": "30"},
+        slot_format="%Y-%m-%d",
+    )
     from motcua.integrations.dvcqg.inbound import register as register_inbound
 
     register_inbound()
+
+
+def national_resend(*, dossier: Dossier) -> int:
+    """An administrator resends a dossier after fixing the cause (a missing national code,
+    the portal refusing a field): its dead rows go again, in order, with codes and links
+    read anew; a dossier with none gets its current record and missing steps again."""
+    from motcua.outbox.models import MessageStatus, OutboxMessage
+    from motcua.outbox.services import outbox_retry
+
+    dead = list(
+        OutboxMessage.objects.filter(
+            channel=CHANNEL, dossier=dossier, status=MessageStatus.DEAD
+        ).order_by("id")
+    )
+    if not dead:
+        return resend_current(dossier)
+    for message in dead:
+        outbox_retry(message=message)
+    NationalSync.objects.filter(dossier=dossier).update(state=SyncState.PENDING)
+    return len(dead)
