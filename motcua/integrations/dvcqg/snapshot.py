@@ -113,7 +113,8 @@ def _title(event: DossierEvent, dossier: Dossier) -> str:
 def _actor_name(event: DossierEvent) -> str:
     actor = event.actor
     if actor is not None:
-        full = actor.get_full_name().strip()
+        # Vietnamese order: family name first.
+        full = " ".join(p for p in (actor.last_name, actor.first_name) if p).strip()
         return full or actor.get_username()
     return "Hệ thống" if event.actor_name == "system" else event.actor_name
 
