@@ -8,12 +8,11 @@ from typing import Any
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.models import AttachmentKind
 from motcua.dossiers.services import dossier_withdraw
-from motcua.procedures.models import Procedure
-
 from motcua.integrations.dvcqg.models import NationalSync, SyncState
 from motcua.integrations.dvcqg.tests.conftest import Province, drain, local
 from motcua.integrations.dvcqg.tests.standin import StandIn
 from motcua.integrations.dvcqg.tests.test_sync import PDF, _intake
+from motcua.procedures.models import Procedure
 from motcua.units.services import user_create_or_update
 
 
