@@ -30,6 +30,9 @@ COMMANDS = {
     "status": "health of the database, the background queue, the outbox; exit 1 if unhealthy",
     "run-job": "run a scheduled job now (reminders, outbox-sweep, clean-uploads, …)",
     "outbox": "list, retry or discard messages of the outbox",
+    # The national public service portal (issue 14).
+    "national": "national portal (DVCQG): reconcile [--since DATE], resend CODE...",
+    "national-sim": "run a STAND-IN of the national portal for the demo (not the real one)",
     "manage": "run any Django management command",
 }
 

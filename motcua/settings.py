@@ -327,3 +327,16 @@ MOTCUA_IDLE_TIMEOUT_SECONDS = env_int("MOTCUA_IDLE_TIMEOUT_SECONDS", 1800)
 # Payment provider of the citizens' portal; empty means the labelled sandbox provider.
 MOTCUA_PAYMENT_PROVIDER = env("MOTCUA_PAYMENT_PROVIDER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- National public service portal (DVCQG, issue 14; CONTRACT §8) ---------------------
+# Every address and secret from the environment; an empty URL turns the sync off.
+MOTCUA_DVCQG_URL = env("MOTCUA_DVCQG_URL", "").rstrip("/")
+MOTCUA_DVCQG_USERNAME = env("MOTCUA_DVCQG_USERNAME")
+MOTCUA_DVCQG_PASSWORD = env("MOTCUA_DVCQG_PASSWORD")
+MOTCUA_DVCQG_AGENCY = env("MOTCUA_DVCQG_AGENCY")  # madonvi of the province, e.g. 000.00.00.H99
+MOTCUA_DVCQG_TIMEOUT = float(env("MOTCUA_DVCQG_TIMEOUT", "20"))  # seconds per call
+MOTCUA_DVCQG_LINK_HOURS = env_int("MOTCUA_DVCQG_LINK_HOURS", 72)  # signed file links live
+MOTCUA_DVCQG_RECONCILE_DAYS = env_int("MOTCUA_DVCQG_RECONCILE_DAYS", 30)
+# Hosts the inbound file links may point at (default: the portal's own host).
+MOTCUA_DVCQG_FILE_HOSTS = env_list("MOTCUA_DVCQG_FILE_HOSTS", "")
+# --- end DVCQG -------------------------------------------------------------------------

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("motcua.portal.api.urls")),
     path("", include("motcua.forms.api.urls")),
     path("", include("motcua.reports.api.urls")),
+    # The national public service portal (issue 14).
+    path("", include("motcua.integrations.dvcqg.urls")),
 ]

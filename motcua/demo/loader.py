@@ -48,6 +48,8 @@ def demo_accounts() -> list[DemoAccount]:
         ),
         DemoAccount("lanhdao.sxd", Role.LEADER, department.code, f"Lãnh đạo — {department.name}"),
         DemoAccount("congdan", Role.CITIZEN, None, "Công dân Nguyễn Văn An"),
+        # The national portal's integration account (inbound dossiers, issue 14).
+        DemoAccount("dvcqg", Role.NATIONAL, None, "Tài khoản kết nối Cổng DVCQG"),
     ]
 
 

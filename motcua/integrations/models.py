@@ -42,3 +42,9 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+# The national portal's per-dossier sync state lives with its integration (issue 14).
+from motcua.integrations.dvcqg.models import NationalSync, Origin, SyncState  # noqa: E402
+
+__all__ = ["NationalSync", "Origin", "Payment", "PaymentStatus", "SyncState"]

@@ -36,6 +36,10 @@ from motcua.units.models import Unit, UnitLevel
 
 _CODE = re.compile(r"^[0-9A-Za-z.\-_]{1,32}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# National portal codes: letters, digits and the separators the national catalogues use
+# (``1.001193``, ``KQ.G07.000122``, ``000.00.00.H99``); the DVCQG mapping checks them again
+# before a dossier is sent.
+_NATIONAL_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,63}$")
 MAX_DAYS = Decimal(365)
 STEP_ROLES = {"desk", "specialist", "leader"}
 
@@ -149,7 +153,7 @@ class _Validator:
         value = obj.get(key)
         if value is None:
             if not optional:
-                return {"amount": 0, "note": ""}
+                return {"amount": 0, "note": "", "code": ""}
             return None
         if not isinstance(value, dict):
             self.error(f"{path}.{key}", 'must be an object {"amount", "note"}')
@@ -159,7 +163,17 @@ class _Validator:
             self.error(f"{path}.{key}.amount", "must be a whole, non-negative number of đồng")
             amount = 0
         note = self.text(value, "note", f"{path}.{key}", required=False)
-        return {"amount": amount, "note": note}
+        return {"amount": amount, "note": note, "code": self.code(value, "code", f"{path}.{key}")}
+
+    def code(self, obj: dict[str, Any], key: str, path: str) -> str:
+        """An optional national portal code (empty when absent)."""
+        value = obj.get(key)
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str) or not _NATIONAL_CODE.match(value.strip()):
+            self.error(f"{path}.{key}", f'"{value}" is not a valid national code')
+            return ""
+        return value.strip()
 
     def items(
         self, obj: dict[str, Any], key: str, path: str, *, required: bool = False
@@ -205,6 +219,7 @@ def _documents(v: _Validator, items: list[Any], path: str) -> list[dict[str, Any
                 "count": count,
                 "required": required,
                 "note": v.text(item, "note", p, required=False),
+                "national_code": v.code(item, "national_code", p),
             }
         )
     return documents
@@ -300,6 +315,7 @@ def validate_catalog(data: Any) -> _Plan:
                 "parent": parent,
                 "address": v.text(item, "address", p, required=False, max_length=255),
                 "phone": v.text(item, "phone", p, required=False, max_length=32),
+                "national_code": v.code(item, "national_code", p),
                 "successor": successor,
                 "procedures": performed if "procedures" in item else None,
                 **dates,
@@ -422,6 +438,9 @@ def validate_catalog(data: Any) -> _Plan:
                     {"online": item.get("online", "none")}, "online", p, set(OnlineLevel.values)
                 ),
                 "result": v.text(item, "result", p),
+                "national_code": v.code(item, "national_code", p),
+                "online_service_code": v.code(item, "online_service_code", p),
+                "result_code": v.code(item, "result_code", p),
                 "description": v.text(item, "description", p, required=False, max_length=20000),
                 "requirements": v.text(item, "requirements", p, required=False, max_length=20000),
                 "applicants": v.text(item, "applicants", p, required=False, max_length=20000),
@@ -464,7 +483,7 @@ def _normalise(record: dict[str, Any]) -> dict[str, Any]:
     """A validated import record in the exact shape ``procedure_record`` exports."""
 
     def money(m: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if m is None else {"amount": m["amount"], "note": m["note"]}
+        return None if m is None else {"amount": m["amount"], "note": m["note"], "code": m["code"]}
 
     return {
         "code": record["code"],
@@ -479,6 +498,9 @@ def _normalise(record: dict[str, Any]) -> dict[str, Any]:
         "charge": money(record["charge"]),
         "online": record["online"],
         "result": record["result"],
+        "national_code": record["national_code"],
+        "online_service_code": record["online_service_code"],
+        "result_code": record["result_code"],
         "description": record["description"],
         "requirements": record["requirements"],
         "applicants": record["applicants"],
@@ -518,10 +540,15 @@ def _write_procedure(
         "same_day_cutoff": record["same_day_cutoff"],
         "fee_amount": record["fee"]["amount"],
         "fee_note": record["fee"]["note"],
+        "fee_code": record["fee"]["code"],
         "charge_amount": record["charge"]["amount"] if record["charge"] else None,
         "charge_note": record["charge"]["note"] if record["charge"] else "",
+        "charge_code": record["charge"]["code"] if record["charge"] else "",
         "online": record["online"],
         "result": record["result"],
+        "national_code": record["national_code"],
+        "online_service_code": record["online_service_code"],
+        "result_code": record["result_code"],
         "description": record["description"],
         "requirements": record["requirements"],
         "applicants": record["applicants"],
@@ -555,6 +582,7 @@ def _write_procedure(
             processing_days=case["processing_days"],
             fee_amount=fee["amount"] if fee else None,
             fee_note=fee["note"] if fee else "",
+            fee_code=fee["code"] if fee else "",
         )
         RequiredDocument.objects.bulk_create(
             [
@@ -608,7 +636,16 @@ def catalog_import(data: Any) -> ImportReport:
     created_codes: set[str] = set()
     for item in plan.units:
         values = {
-            k: item[k] for k in ("name", "level", "address", "phone", "valid_from", "valid_to")
+            k: item[k]
+            for k in (
+                "name",
+                "level",
+                "address",
+                "phone",
+                "national_code",
+                "valid_from",
+                "valid_to",
+            )
         }
         unit_row = by_code.get(item["code"])
         if unit_row is None:
@@ -678,6 +715,7 @@ def catalog_export() -> dict[str, Any]:
                 "parent": u.parent.code if u.parent else None,
                 "address": u.address,
                 "phone": u.phone,
+                "national_code": u.national_code,
                 "valid_from": u.valid_from.isoformat() if u.valid_from else None,
                 "valid_to": u.valid_to.isoformat() if u.valid_to else None,
                 "successor": u.successor.code if u.successor else None,

@@ -92,6 +92,24 @@ class Procedure(models.Model):
     charge_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True)
     online = models.CharField(_("mức trực tuyến"), max_length=16, choices=OnlineLevel.choices)
     result = models.CharField(_("kết quả"), max_length=500)
+    # Codes of the national public service portal (reference/national-portal.md).
+    national_code = models.CharField(
+        _("mã TTHC quốc gia"),
+        max_length=64,
+        blank=True,
+        help_text=_("MaTTHC trên Cổng DVCQG; để trống: dùng mã thủ tục."),
+    )
+    online_service_code = models.CharField(
+        _("mã dịch vụ công trực tuyến"), max_length=64, blank=True
+    )
+    result_code = models.CharField(
+        _("mã kết quả quốc gia"),
+        max_length=64,
+        blank=True,
+        help_text=_("MaGiayToKetQua, ví dụ KQ.G07.000122."),
+    )
+    fee_code = models.CharField(_("mã lệ phí"), max_length=64, blank=True)
+    charge_code = models.CharField(_("mã phí"), max_length=64, blank=True)
     description = models.TextField(_("trình tự thực hiện"), blank=True)
     requirements = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
@@ -143,6 +161,7 @@ class ProcedureCase(models.Model):
     )
     fee_amount = models.PositiveBigIntegerField(_("lệ phí (đồng)"), null=True, blank=True)
     fee_note = models.CharField(_("ghi chú lệ phí"), max_length=500, blank=True)
+    fee_code = models.CharField(_("mã lệ phí"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("trường hợp")
@@ -172,6 +191,12 @@ class RequiredDocument(models.Model):
     count = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     required = models.BooleanField(_("bắt buộc"), default=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    national_code = models.CharField(
+        _("mã giấy tờ quốc gia"),
+        max_length=64,
+        blank=True,
+        help_text=_("MaThanhPhanHoSo trên Cổng DVCQG."),
+    )
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
@@ -206,7 +231,11 @@ class WorkflowStep(models.Model):
     role = models.CharField(
         _("vai trò"),
         max_length=16,
-        choices=[(r.value, r.label) for r in Role if r not in {Role.CITIZEN, Role.UNIT_ADMIN}],
+        choices=[
+            (r.value, r.label)
+            for r in Role
+            if r not in {Role.CITIZEN, Role.UNIT_ADMIN, Role.NATIONAL}
+        ],
     )
     unit = models.ForeignKey(
         Unit,

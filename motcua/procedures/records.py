@@ -38,6 +38,7 @@ def _document(doc: Any) -> dict[str, Any]:
         "count": doc.count,
         "required": doc.required,
         "note": doc.note,
+        "national_code": doc.national_code,
     }
 
 
@@ -53,7 +54,7 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
             "processing_days": number(case.processing_days),
             "fee": None
             if case.fee_amount is None
-            else {"amount": case.fee_amount, "note": case.fee_note},
+            else {"amount": case.fee_amount, "note": case.fee_note, "code": case.fee_code},
             "documents": [_document(d) for d in documents if d.case_id == case.pk],
         }
         cases.append(case_record)
@@ -66,12 +67,24 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         "same_day_cutoff": procedure.same_day_cutoff.strftime("%H:%M")
         if procedure.same_day_cutoff
         else None,
-        "fee": {"amount": procedure.fee_amount, "note": procedure.fee_note},
+        "fee": {
+            "amount": procedure.fee_amount,
+            "note": procedure.fee_note,
+            "code": procedure.fee_code,
+        },
         "charge": None
         if procedure.charge_amount is None
-        else {"amount": procedure.charge_amount, "note": procedure.charge_note},
+        else {
+            "amount": procedure.charge_amount,
+            "note": procedure.charge_note,
+            "code": procedure.charge_code,
+        },
         "online": procedure.online,
         "result": procedure.result,
+        # National portal codes (CONTRACT §4 extended; reference/national-portal.md).
+        "national_code": procedure.national_code,
+        "online_service_code": procedure.online_service_code,
+        "result_code": procedure.result_code,
         "description": procedure.description,
         "requirements": procedure.requirements,
         "applicants": procedure.applicants,

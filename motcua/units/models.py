@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
     CITIZEN = "citizen", _("Công dân, tổ chức")
+    # The national public service portal's integration account (CONTRACT §8): no unit.
+    NATIONAL = "national", _("Cổng Dịch vụ công quốc gia (tài khoản kết nối)")
 
 
 STAFF_ROLES = frozenset({Role.DESK, Role.SPECIALIST, Role.LEADER, Role.UNIT_ADMIN})
@@ -42,6 +44,14 @@ class Unit(models.Model):
         verbose_name=_("đơn vị cấp trên"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The agency code the national portal knows the unit by (madonvi, DonViXuLy); empty
+    # means the unit's own code, which is its electronic identifier.
+    national_code = models.CharField(
+        _("mã cơ quan trên Cổng DVCQG"),
+        max_length=32,
+        blank=True,
+        help_text=_("Để trống: dùng mã định danh của đơn vị."),
+    )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)

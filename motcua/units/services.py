@@ -41,7 +41,7 @@ def user_create_or_update(
                 {"role": f'vai trò "{role_name}" không tồn tại (có: {allowed})'}
             ) from exc
         unit = None
-        if role != Role.CITIZEN:
+        if role not in {Role.CITIZEN, Role.NATIONAL}:
             if not unit_code:
                 raise ValidationError({"unit": f'vai trò "{role.value}" cần --unit MÃ_ĐƠN_VỊ'})
             unit = Unit.objects.filter(code=unit_code).first()

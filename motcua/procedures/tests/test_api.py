@@ -44,7 +44,7 @@ def test_detail_has_every_element_of_the_catalogue_record(
     assert record["level"] == "commune"
     assert record["processing_days"] == 0
     assert record["same_day_cutoff"] == "15:00"
-    assert record["fee"] == {"amount": 0, "note": "Miễn lệ phí nếu đăng ký đúng hạn"}
+    assert record["fee"] == {"amount": 0, "note": "Miễn lệ phí nếu đăng ký đúng hạn", "code": ""}
     assert record["online"] == "full"
     assert record["result"] == "Giấy khai sinh (bản chính)"
     assert record["documents"][0] == {
@@ -53,6 +53,7 @@ def test_detail_has_every_element_of_the_catalogue_record(
         "count": 1,
         "required": True,
         "note": "",
+        "national_code": "",
     }
     assert record["legal_basis"][0] == {
         "number": "60/2014/QH13",
@@ -72,7 +73,7 @@ def test_detail_has_cases_charge_and_inter_agency_steps(
     permit = api_client.get("/api/v1/procedures/1.009972").json()
     land = api_client.get("/api/v1/procedures/1.004227").json()
 
-    assert permit["charge"] == {"amount": 50000, "note": "Phí thẩm định"}
+    assert permit["charge"] == {"amount": 50000, "note": "Phí thẩm định", "code": ""}
     assert [c["code"] for c in permit["cases"]] == [
         "cong-trinh-khong-theo-tuyen",
         "cong-trinh-theo-tuyen",

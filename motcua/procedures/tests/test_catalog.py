@@ -39,10 +39,13 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
             "count": d.get("count", 1),
             "required": d.get("required", True),
             "note": d.get("note", ""),
+            "national_code": d.get("national_code", ""),
         }
 
     def money(m: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if m is None else {"amount": m.get("amount", 0), "note": m.get("note", "")}
+        if m is None:
+            return None
+        return {"amount": m.get("amount", 0), "note": m.get("note", ""), "code": m.get("code", "")}
 
     units = [
         {
@@ -52,6 +55,7 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
             "parent": u.get("parent"),
             "address": u.get("address", ""),
             "phone": u.get("phone", ""),
+            "national_code": u.get("national_code", ""),
             "valid_from": u.get("valid_from"),
             "valid_to": u.get("valid_to"),
             "successor": u.get("successor"),
@@ -67,10 +71,13 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
             "level": p["level"],
             "processing_days": p["processing_days"],
             "same_day_cutoff": p.get("same_day_cutoff"),
-            "fee": money(p.get("fee")) or {"amount": 0, "note": ""},
+            "fee": money(p.get("fee")) or {"amount": 0, "note": "", "code": ""},
             "charge": money(p.get("charge")),
             "online": p.get("online", "none"),
             "result": p["result"],
+            "national_code": p.get("national_code", ""),
+            "online_service_code": p.get("online_service_code", ""),
+            "result_code": p.get("result_code", ""),
             "description": p.get("description", ""),
             "requirements": p.get("requirements", ""),
             "applicants": p.get("applicants", ""),
@@ -205,11 +212,19 @@ def test_minimal_procedure_gets_the_contract_defaults(db: None) -> None:
 
     (record,) = catalog_export()["procedures"]
     assert record["online"] == "none"
-    assert record["fee"] == {"amount": 0, "note": ""}
+    assert record["fee"] == {"amount": 0, "note": "", "code": ""}
     assert record["charge"] is None
     assert record["same_day_cutoff"] is None
+    assert record["national_code"] == ""
     assert record["documents"] == [
-        {"name": "Đơn", "kind": "original", "count": 1, "required": True, "note": ""}
+        {
+            "name": "Đơn",
+            "kind": "original",
+            "count": 1,
+            "required": True,
+            "note": "",
+            "national_code": "",
+        }
     ]
 
 
@@ -230,10 +245,10 @@ def test_changed_procedure_gets_a_new_version_and_keeps_the_old(
     old = api_client.get("/api/v1/procedures/1.001193?version=1").json()
     new = api_client.get("/api/v1/procedures/1.001193").json()
     assert old["version"] == 1
-    assert old["fee"] == {"amount": 0, "note": "Miễn lệ phí nếu đăng ký đúng hạn"}
+    assert old["fee"] == {"amount": 0, "note": "Miễn lệ phí nếu đăng ký đúng hạn", "code": ""}
     assert len(old["documents"]) == 2
     assert new["version"] == 2
-    assert new["fee"] == {"amount": 8000, "note": "Đăng ký quá hạn"}
+    assert new["fee"] == {"amount": 8000, "note": "Đăng ký quá hạn", "code": ""}
     assert len(new["documents"]) == 3
 
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from motcua.integrations.dvcqg import api
+
+urlpatterns = [
+    path("national/dossiers", api.NationalDossierView.as_view(), name="national-dossiers"),
+    path("national/ratings", api.NationalRatingView.as_view(), name="national-ratings"),
+    path("national/files/<str:token>", api.NationalFileView.as_view(), name="national-file"),
+]
