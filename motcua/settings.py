@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.demo",
 ]
+# --- issue 13 (rules): citizen feedback (phản ánh, kiến nghị) ---
+INSTALLED_APPS += ["motcua.feedback"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -276,3 +278,9 @@ MOTCUA_IDLE_TIMEOUT_SECONDS = env_int("MOTCUA_IDLE_TIMEOUT_SECONDS", 1800)
 # Payment provider of the citizens' portal; empty means the labelled sandbox provider.
 MOTCUA_PAYMENT_PROVIDER = env("MOTCUA_PAYMENT_PROVIDER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# --- issue 13 (rules) ---
+# Working days an applicant has to bring a supplement when neither the request nor the
+# procedure says (CONTRACT.md §3).
+MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
+# Public feedback form: submissions per client.
+MOTCUA_FEEDBACK_RATE = env("MOTCUA_FEEDBACK_RATE", "5/min")

@@ -43,6 +43,7 @@ from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
 from motcua.dossiers.models import (
     FINAL_STATUSES,
     Channel,
+    ClockRule,
     Dossier,
     DossierCounter,
     DossierEvent,
@@ -54,6 +55,7 @@ from motcua.dossiers.models import (
     Status,
     Timeliness,
 )
+from motcua.dossiers.rules import clock_rule_at, supplement_due
 from motcua.dossiers.validation import applicant_clean
 from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
 from motcua.procedures.records import (
@@ -268,6 +270,14 @@ def _may(action: Action, dossier: Dossier, kinds: set[Actor]) -> bool:
         return dossier.status == Status.RECEIVED or not _at_last_step(dossier)
     if action == Action.RESOLVE:
         return Actor.HOLDER in kinds and _at_last_step(dossier)
+    if action == Action.REFUSE and dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return Actor.SYSTEM in kinds
+    if action == Action.REFUSE:
+        return Actor.DESK in kinds
+    if action == Action.REQUEST_SUPPLEMENT:
+        # The first request: desk or specialist (a leader too); any further one: a leader.
+        needed = {Actor.LEADER} if dossier.supplement_count >= 1 else transition.actors
+        return bool(needed & kinds)
     return bool(transition.actors & kinds)
 
 
@@ -605,12 +615,20 @@ def dossier_refuse(
     at: dt.datetime | None = None,
     note: str = "",
 ) -> Dossier:
-    """The desk refuses an online dossier with a reason (form 03)."""
+    """The desk refuses an online dossier with a reason (form 03); the system refuses a
+    dossier whose supplement deadline passed, for a procedure marked
+    ``refuse_on_supplement_expiry`` (CONTRACT.md §3)."""
     _require(reason, "reason", "Vui lòng nêu lý do từ chối.")
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        expired = d.status == Status.SUPPLEMENT_REQUESTED
         d.status = Status.REFUSED
-        return {"reason": reason.strip()}
+        d.status_before_supplement = ""
+        d.paused_at = None
+        data: dict[str, Any] = {"reason": reason.strip()}
+        if expired:
+            data["supplement_expired"] = True
+        return data
 
     return _act(
         dossier=dossier,
@@ -628,21 +646,46 @@ def dossier_request_supplement(
     dossier: Dossier,
     actor: User | None,
     items: Sequence[str],
+    deadline: dt.date | None = None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
 ) -> Dossier:
-    """Ask the applicant to add or fix documents (form 02); the clock stops."""
+    """Ask the applicant to add or fix documents (form 02); the clock stops. The request
+    carries its deadline: ``deadline`` (a date), else the procedure's ``supplement_days``
+    working days (CONTRACT.md §3). A second request on the same dossier is a leader's and
+    is flagged in the history and on form 02."""
     if isinstance(items, str):
         items = [items]
     cleaned = [str(i).strip() for i in (items or []) if str(i).strip()]
     _require(cleaned, "items", "Vui lòng liệt kê giấy tờ cần bổ sung.")
+    if deadline is not None and (
+        not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime)
+    ):
+        raise DossierInvalid({"deadline": ["Hạn bổ sung là một ngày (YYYY-MM-DD)."]})
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        if deadline is not None and deadline <= timezone.localtime(at).date():
+            raise DossierInvalid({"deadline": ["Hạn bổ sung phải sau ngày yêu cầu."]})
+        calendar = _calendar()
         d.status_before_supplement = d.status
         d.status = Status.SUPPLEMENT_REQUESTED
         d.paused_at = at
-        return {"items": cleaned}
+        d.supplement_count += 1
+        d.supplement_due_at = supplement_due(
+            at=at, deadline=deadline, record=d.procedure_version.record, calendar=calendar
+        )
+        d.supplement_expired_at = None
+        data: dict[str, Any] = {
+            "items": cleaned,
+            "request_number": d.supplement_count,
+            "supplement_due_at": _iso(d.supplement_due_at),
+        }
+        if deadline is not None:
+            data["deadline"] = deadline.isoformat()
+        if d.supplement_count > 1:
+            data["repeated"] = True  # a leader's further request (CONTRACT.md §2)
+        return data
 
     return _act(
         dossier=dossier,
@@ -665,15 +708,28 @@ def dossier_supplement(
     attachments: Sequence[int] = (),
 ) -> Dossier:
     """The applicant (or the desk for them) supplies what was asked. The dossier goes back
-    to the status it left; if the clock had started it restarts with the full time."""
+    to the status it left. If the clock had started, the clock rule in force on the date
+    of the supplement applies (CONTRACT.md §3): ``restart`` gives the full processing time
+    again from now; ``shift`` moves the due time by the working time spent waiting."""
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        waited_from = d.paused_at
         d.status = d.status_before_supplement or Status.SUBMITTED
         d.status_before_supplement = ""
         d.paused_at = None
+        d.supplement_due_at = None
+        d.supplement_expired_at = None
         data: dict[str, Any] = {"attachments": list(attachments)}
         if d.status != Status.SUBMITTED:
-            _start_clock(d, at, _calendar())
+            calendar = _calendar()
+            rule = clock_rule_at(at)
+            if rule == ClockRule.SHIFT and d.due_at is not None and waited_from is not None:
+                waited = calendar.working_seconds_between(waited_from, at)
+                d.due_at = calendar.add_working_seconds(d.due_at, waited)
+                data["waited_seconds"] = waited
+            else:
+                _start_clock(d, at, calendar)
+            data["clock_rule"] = rule.value
             data["due_at"] = _iso(d.due_at)
         return data
 
@@ -686,6 +742,17 @@ def dossier_supplement(
         note=note,
         apply=apply,
     )
+
+
+def dossier_supplement_expired_mark(*, now: dt.datetime) -> int:
+    """List every dossier whose supplement deadline passed by ``now`` for the desk and its
+    leader (``supplement_expired_at``), once. Not a legal act on the dossier, so no event:
+    the dossier stays waiting for the applicant. Returns how many were newly listed."""
+    return Dossier.objects.filter(
+        status=Status.SUPPLEMENT_REQUESTED,
+        supplement_due_at__lte=now,
+        supplement_expired_at__isnull=True,
+    ).update(supplement_expired_at=now)
 
 
 def _assignee_for(d: Dossier, username: str | None, step: dict[str, Any], unit: Unit) -> Any:
@@ -1032,6 +1099,67 @@ def dossier_assign(
     )
 
 
+def dossier_correct(
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    reason: str,
+    upload: Any = None,
+    file_name: str | None = None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """A leader issues a corrected result (đính chính) of a returned dossier, with the
+    reason. The corrected file, when given, becomes the current result; the earlier one
+    stays in the record, marked superseded, and both stay in the history. The applicant is
+    told (the notification of the ``correct`` action)."""
+    _require(reason, "reason", "Vui lòng nêu lý do đính chính.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        from motcua.dossiers.attachments import attachment_add
+        from motcua.dossiers.models import Attachment, AttachmentKind
+
+        previous = list(
+            Attachment.objects.filter(
+                dossier=d, kind=AttachmentKind.RESULT, superseded_at__isnull=True
+            ).order_by("id")
+        )
+        corrections = d.events.filter(action=Action.CORRECT.value).count()
+        data: dict[str, Any] = {
+            "reason": reason.strip(),
+            "correction_number": corrections + 1,
+            "supersedes": [a.pk for a in previous],
+        }
+        if upload is not None:
+            corrected = attachment_add(
+                dossier=d,
+                actor=actor,
+                upload=upload,
+                name=file_name or getattr(upload, "name", None),
+                kind=AttachmentKind.RESULT,
+                correction=True,
+            )
+            Attachment.objects.filter(pk__in=[a.pk for a in previous]).update(superseded_at=at)
+            if previous:
+                corrected.corrects = previous[-1]
+                corrected.save(update_fields=["corrects"])
+            data["attachment"] = corrected.pk
+            data["attachment_name"] = corrected.name
+            data["sha256"] = corrected.sha256
+        return data
+
+    return _act(
+        dossier=dossier,
+        action=Action.CORRECT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
 ACTION_SERVICES: dict[Action, Callable[..., Dossier]] = {
     Action.ACCEPT: dossier_accept,
     Action.REFUSE: dossier_refuse,
@@ -1047,12 +1175,13 @@ ACTION_SERVICES: dict[Action, Callable[..., Dossier]] = {
     Action.RETURN: dossier_return,
     Action.WITHDRAW: dossier_withdraw,
     Action.ASSIGN: dossier_assign,
+    Action.CORRECT: dossier_correct,
 }
 # The inputs each action takes besides version, at and note.
 ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
     Action.ACCEPT: (),
     Action.REFUSE: ("reason",),
-    Action.REQUEST_SUPPLEMENT: ("items",),
+    Action.REQUEST_SUPPLEMENT: ("items", "deadline"),
     Action.SUPPLEMENT: (),
     Action.FORWARD: ("assignee",),
     Action.SEND_BACK: (),
@@ -1064,6 +1193,7 @@ ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
     Action.RETURN: ("method",),
     Action.WITHDRAW: (),
     Action.ASSIGN: ("assignee",),
+    Action.CORRECT: ("reason", "upload", "file_name"),
 }
 
 
@@ -1087,6 +1217,7 @@ def dossier_act(
         Action.EXTEND: "extended_due_at",
         Action.STOP: "reason",
         Action.RETURN: "method",
+        Action.CORRECT: "reason",
     }
     needed = required.get(action)
     if needed and needed not in kwargs:

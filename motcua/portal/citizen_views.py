@@ -29,6 +29,7 @@ from motcua.core.errors import DomainError
 from motcua.core.text import comparable
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierInvalid
+from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import (
     Attachment,
     AttachmentKind,
@@ -377,7 +378,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "supplement_items": last_supplement_items(dossier)
             if dossier.status == Status.SUPPLEMENT_REQUESTED
             else [],
-            "can_withdraw": not dossier.is_final,
+            "can_withdraw": _may_withdraw(dossier),
             "can_rate": rating_allowed(dossier),
             "rating": Rating.objects.filter(dossier=dossier).first(),
             "rating_form": RatingForm(),
@@ -457,12 +458,22 @@ def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _may_withdraw(dossier: Dossier) -> bool:
+    """Withdrawal only before the result exists (CONTRACT.md §2): the lifecycle decides."""
+    return dossier.status in TRANSITIONS[Action.WITHDRAW].sources
+
+
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET", "POST"])
 def my_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _my_dossier(request, code)
-    if dossier.is_final:
-        messages.info(request, _("Hồ sơ đã kết thúc, không thể rút."))
+    if not _may_withdraw(dossier):
+        messages.info(
+            request,
+            _("Hồ sơ đã có kết quả hoặc đã kết thúc, không thể rút.")
+            if dossier.status == Status.RESOLVED or dossier.is_final
+            else _("Không thể rút hồ sơ lúc này."),
+        )
         return redirect("portal:my_dossier", code=dossier.code)
     form = WithdrawForm(
         request.POST if request.method == "POST" else None, initial={"version": dossier.version}

@@ -298,7 +298,7 @@ class ActionSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="refuse, extend, stop, resolve (denied): lý do",
+        help_text="refuse, extend, stop, resolve (denied), correct: lý do",
     )
     items = serializers.ListField(
         child=serializers.CharField(max_length=500),
@@ -329,4 +329,12 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="confirm-payment: số biên lai hoặc mã giao dịch",
+    )
+    deadline = serializers.DateField(
+        required=False,
+        help_text="request-supplement: hạn bổ sung (ngày); mặc định theo thủ tục",
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="correct (multipart): tệp kết quả đã đính chính",
     )

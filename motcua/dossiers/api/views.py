@@ -257,6 +257,28 @@ class AttachmentDownloadView(APIView):
         return response
 
 
+def _upload_problem(upload: Any) -> Exception | None:
+    """The file checks of ``attachment_add`` made before the action, so a bad corrected
+    result never leaves a correction half done (413 too large, 415 wrong type)."""
+    from motcua.dossiers.attachments import (
+        AttachmentTooLarge,
+        AttachmentTypeNotAllowed,
+        detect_type,
+        max_file_bytes,
+    )
+
+    if upload.size > max_file_bytes():
+        return AttachmentTooLarge("Tệp lớn hơn giới hạn cho phép.")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if not head:
+        return DossierInvalid({"file": ["Tệp rỗng."]})
+    if detect_type(head) is None:
+        return AttachmentTypeNotAllowed("Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX.")
+    return None
+
+
 class DossierActionView(APIView):
     """``POST /dossiers/{code}/{action}``: one endpoint per action of the lifecycle table."""
 
@@ -270,6 +292,15 @@ class DossierActionView(APIView):
         data = dict(form.validated_data)
         version = data.pop("version")
         note = data.pop("note", "")
+        upload = data.pop("file", None)
+        if upload is not None:
+            if self.action_name != Action.CORRECT:
+                raise DossierInvalid({"file": ["Hành động này không nhận tệp."]})
+            check = _upload_problem(upload)
+            if check is not None:
+                raise check
+            data["upload"] = upload
+            data["file_name"] = upload.name
         dossier = dossier_act(
             dossier=dossier,
             action=self.action_name,
@@ -285,7 +316,11 @@ class DossierActionView(APIView):
 ACTION_EXAMPLES: dict[Action, dict[str, Any]] = {
     Action.ACCEPT: {"version": 1, "note": "Hồ sơ đầy đủ"},
     Action.REFUSE: {"version": 1, "reason": "Thủ tục không thuộc thẩm quyền của xã"},
-    Action.REQUEST_SUPPLEMENT: {"version": 2, "items": ["Bản sao giấy chứng sinh"]},
+    Action.REQUEST_SUPPLEMENT: {
+        "version": 2,
+        "items": ["Bản sao giấy chứng sinh"],
+        "deadline": "2027-03-20",
+    },
     Action.SUPPLEMENT: {"version": 3, "note": "Đã nộp bổ sung bản sao"},
     Action.FORWARD: {"version": 2, "assignee": "chuyenvien.xa"},
     Action.SEND_BACK: {"version": 3, "note": "Thiếu ý kiến thẩm định"},
@@ -301,6 +336,7 @@ ACTION_EXAMPLES: dict[Action, dict[str, Any]] = {
     Action.RETURN: {"version": 5, "method": "counter"},
     Action.WITHDRAW: {"version": 2, "note": "Công dân có đơn xin rút hồ sơ"},
     Action.ASSIGN: {"version": 3, "assignee": "chuyenvien.xa"},
+    Action.CORRECT: {"version": 7, "reason": "Sai ngày sinh của người được khai sinh"},
 }
 _ERROR_EXAMPLES = [
     OpenApiExample(
