@@ -26,6 +26,9 @@ COMMANDS = {
     "rebuild-stats": "recompute the statistics summary from the dossiers",
     "check-stats": "compare the statistics summary with a full recomputation",
     "clean-uploads": "delete files of online submissions never sent (run daily)",
+    # issue 13 (rules)
+    "run-job": "run a scheduled job by hand: supplement-expiry, feedback-reminders",
+    "supplement-clock": "the clock rule on supplement (restart or shift) by effective date",
     "manage": "run any Django management command",
 }
 

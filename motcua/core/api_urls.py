@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("motcua.portal.api.urls")),
     path("", include("motcua.forms.api.urls")),
     path("", include("motcua.reports.api.urls")),
+    # issue 13 (rules): citizen feedback
+    path("", include("motcua.feedback.api.urls")),
 ]

@@ -291,6 +291,14 @@ def form_02(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     d, s, w = ctx.d, ctx.styles, ctx.doc.width
     flow: list[Flowable] = [ctx.head(f"Số: {_serial(d)}-{event.seq}/PBS", event.at)]
     flow += title(s, FORM_TITLES["02"], f"Mã hồ sơ: {esc(d.code)}")
+    if event.data.get("repeated"):
+        # A second or later request on the same dossier is a leader's (CONTRACT.md §2).
+        flow.append(
+            ctx.p(
+                f"<b>Yêu cầu bổ sung lần thứ {int(event.data.get('request_number') or 2)}</b> "
+                f"(do lãnh đạo {esc(person(event) or '')} yêu cầu)."
+            )
+        )
     flow.append(
         ctx.p(f"{esc(_desk_name(ctx))} tiếp nhận hồ sơ của: <b>{esc(d.applicant_name)}</b>")
     )
@@ -305,6 +313,20 @@ def form_02(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
         flow.append(ctx.p(f"{i}. {esc(item)}"))
     if event.note:
         flow.append(ctx.p(f"Lý do: {esc(event.note)}"))
+    due = event.data.get("supplement_due_at")
+    if due:
+        moment = dt.datetime.fromisoformat(due)
+        flow.append(
+            ctx.p(
+                f"Hạn bổ sung: trước {timezone.localtime(moment):%H giờ %M} "
+                f"{vn_date(moment)}."
+                + (
+                    " Quá hạn mà chưa bổ sung, hồ sơ sẽ bị từ chối tiếp nhận giải quyết."
+                    if d.procedure_version.record.get("refuse_on_supplement_expiry")
+                    else ""
+                )
+            )
+        )
     phone = ctx.d.unit.phone or "…"
     flow.append(
         ctx.p(
