@@ -16,7 +16,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from motcua.core.text import comparable, fold
-from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, DossierEvent, DossierParticipant, Status
+from motcua.dossiers.models import (
+    Attachment,
+    AttachmentKind,
+    Dossier,
+    DossierEvent,
+    DossierParticipant,
+    Status,
+)
 from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
 

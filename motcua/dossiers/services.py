@@ -276,7 +276,7 @@ def _may(action: Action, dossier: Dossier, kinds: set[Actor]) -> bool:
         return Actor.DESK in kinds
     if action == Action.REQUEST_SUPPLEMENT:
         # The first request: desk or specialist (a leader too); any further one: a leader.
-        needed = {Actor.LEADER} if dossier.supplement_count >= 1 else transition.actors
+        needed = {Actor.LEADER} if dossier.supplement_count >= 1 else set(transition.actors)
         return bool(needed & kinds)
     return bool(transition.actors & kinds)
 

@@ -61,9 +61,7 @@ def feedback_reminders(*, now: dt.datetime) -> int:
     calendar = working_calendar()
     done = 0
     rows = (
-        Feedback.objects.filter(
-            status__in=[S.RECEIVED, S.ACCEPTED, S.INFO_REQUESTED, S.ANSWERED]
-        )
+        Feedback.objects.filter(status__in=[S.RECEIVED, S.ACCEPTED, S.INFO_REQUESTED, S.ANSWERED])
         .filter(Q(answer_due_at__lte=now + dt.timedelta(days=30)) | Q(status=S.ANSWERED))
         .select_related("unit", "assignee")
     )

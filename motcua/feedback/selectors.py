@@ -37,9 +37,13 @@ def feedback_scope(*, user: User | AnonymousUser) -> QuerySet[Feedback]:
 
 
 def feedback_list(
-    *, user: User | AnonymousUser, status: str = "", unit: str = "", overdue: bool = False,
+    *,
+    user: User | AnonymousUser,
+    status: str = "",
+    unit: str = "",
+    overdue: bool = False,
     now: dt.datetime | None = None,
-) -> QuerySet[Feedback]:  # fmt: skip
+) -> QuerySet[Feedback]:
     rows = feedback_scope(user=user)
     if not comparable(status) or not comparable(unit):
         return rows.none()
@@ -125,8 +129,9 @@ def feedback_status_as_of(f: Feedback, as_of: dt.datetime) -> str:
     return S.RECEIVED
 
 
-def feedback_counts(*, units: QuerySet[Unit] | list[int], start: dt.datetime,
-                    end: dt.datetime) -> dict[str, Any]:  # fmt: skip
+def feedback_counts(
+    *, units: QuerySet[Unit] | list[int], start: dt.datetime, end: dt.datetime
+) -> dict[str, Any]:
     """The raw counts of indicators 5.1–5.3 for feedback received in [start, end) by the
     given units: total, per category, on time (5.2 as of ``end``), unsatisfied (more
     dislikes than likes), raised again about the same answer. One query."""
@@ -134,9 +139,9 @@ def feedback_counts(*, units: QuerySet[Unit] | list[int], start: dt.datetime,
         Feedback.objects.filter(unit__in=units, received_at__gte=start, received_at__lt=end)
     )
     reopened = set(
-        Feedback.objects.filter(
-            reopens__in=[f.pk for f in rows], received_at__lt=end
-        ).values_list("reopens_id", flat=True)
+        Feedback.objects.filter(reopens__in=[f.pk for f in rows], received_at__lt=end).values_list(
+            "reopens_id", flat=True
+        )
     )
     return {
         "total": len(rows),

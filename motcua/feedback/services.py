@@ -19,8 +19,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -98,8 +98,9 @@ STEP_LABELS = {
 # ---------------------------------------------------------------------------- receipt
 
 
-def _text(value: Any, name: str, errors: dict[str, list[str]], *, required: bool, limit: int,
-          message: str) -> str:  # fmt: skip
+def _text(
+    value: Any, name: str, errors: dict[str, list[str]], *, required: bool, limit: int, message: str
+) -> str:
     if value is None or value == "":
         if required:
             errors[name] = [message]
@@ -148,12 +149,19 @@ def feedback_submit(
     errors: dict[str, list[str]] = {}
     if category not in Category.values:
         errors["category"] = ["Chọn nhóm phản ánh: quy định hành chính, hành vi cán bộ hoặc khác."]
-    text = _text(content, "content", errors, required=True, limit=CONTENT_MAX,
-                 message="Vui lòng nhập nội dung phản ánh, kiến nghị.")  # fmt: skip
+    text = _text(
+        content,
+        "content",
+        errors,
+        required=True,
+        limit=CONTENT_MAX,
+        message="Vui lòng nhập nội dung phản ánh, kiến nghị.",
+    )
     if text and len(text) < 10 and "content" not in errors:
         errors["content"] = ["Nội dung quá ngắn (ít nhất 10 ký tự)."]
-    who = _text(name, "name", errors, required=True, limit=255,
-                message="Vui lòng nhập họ tên người gửi.")  # fmt: skip
+    who = _text(
+        name, "name", errors, required=True, limit=255, message="Vui lòng nhập họ tên người gửi."
+    )
     phone_ = _text(phone, "phone", errors, required=False, limit=16, message="")
     phone_ = re.sub(r"[\s.\-]", "", phone_)
     if phone_ and not _PHONE.match(phone_):
@@ -208,8 +216,14 @@ def feedback_submit(
             ask_more_due_at=calendar.due(at, ASK_MORE_DAYS),
             answer_due_at=calendar.due(at, ANSWER_DAYS),
         )
-        _event(feedback, action="receive", actor=None, at=at, from_status="",
-               data={"category": category})  # fmt: skip
+        _event(
+            feedback,
+            action="receive",
+            actor=None,
+            at=at,
+            from_status="",
+            data={"category": category},
+        )
     return feedback
 
 
@@ -282,8 +296,10 @@ def _step(
     if not isinstance(note, str) or len(note) > 2000:
         raise FeedbackInvalid({"note": ["Ghi chú là văn bản, tối đa 2000 ký tự."]})
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update(of=("self",)).select_related("unit").get(
-            pk=feedback.pk
+        locked = (
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=feedback.pk)
         )
         sources, allowed = STEPS[step]
         if locked.status not in sources:
@@ -301,8 +317,9 @@ def _step(
         data = apply(locked, at)
         locked.version += 1
         locked.save()
-        _event(locked, action=step, actor=actor, at=at, from_status=from_status, note=note,
-               data=data)  # fmt: skip
+        _event(
+            locked, action=step, actor=actor, at=at, from_status=from_status, note=note, data=data
+        )
     return locked
 
 
@@ -315,9 +332,14 @@ def _required(value: Any, name: str, message: str) -> str:
 
 
 def feedback_accept(
-    *, feedback: Feedback, actor: User, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "", assignee: str | None = None,
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+    assignee: str | None = None,
+) -> Feedback:
     """Take the feedback up (thụ lý); optionally name the officer who handles it."""
 
     def apply(f: Feedback, at: dt.datetime) -> dict[str, Any]:
@@ -327,14 +349,26 @@ def feedback_accept(
             f.assignee = _assignee(f, assignee)
         return {"assignee": f.assignee.get_username() if f.assignee else None}
 
-    return _step(feedback=feedback, step="accept", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="accept",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def feedback_refuse(
-    *, feedback: Feedback, actor: User, reason: str, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "",
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    reason: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Feedback:
     """Refuse to handle it (outside the scope of Decree 20/2008, anonymous, already
     answered…), with the reason; within 2 working days of receipt to be on time."""
     text = _required(reason, "reason", "Vui lòng nêu lý do từ chối.")
@@ -345,14 +379,26 @@ def feedback_refuse(
         f.refuse_reason = text
         return {"reason": text, "on_time": at <= f.refuse_due_at}
 
-    return _step(feedback=feedback, step="refuse", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="refuse",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def feedback_ask_more(
-    *, feedback: Feedback, actor: User, question: str, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "",
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    question: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Feedback:
     """Ask the sender for more information; within 5 working days of receipt."""
     text = _required(question, "question", "Vui lòng nêu thông tin cần bổ sung.")
 
@@ -364,15 +410,25 @@ def feedback_ask_more(
         f.info_request = text
         return {"question": text, "on_time": at <= f.ask_more_due_at}
 
-    return _step(feedback=feedback, step="ask-more", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="ask-more",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def _assignee(f: Feedback, username: str) -> Any:
     user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None or not Membership.objects.filter(
-        user=user, unit=f.unit, role__in=[Role.SPECIALIST, Role.LEADER]
-    ).exists():
+    if (
+        user is None
+        or not Membership.objects.filter(
+            user=user, unit=f.unit, role__in=[Role.SPECIALIST, Role.LEADER]
+        ).exists()
+    ):
         raise FeedbackInvalid(
             {"assignee": [f"“{username}” không phải chuyên viên hoặc lãnh đạo của {f.unit.name}."]}
         )
@@ -380,9 +436,14 @@ def _assignee(f: Feedback, username: str) -> Any:
 
 
 def feedback_assign(
-    *, feedback: Feedback, actor: User, assignee: str, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "",
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    assignee: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Feedback:
     """A leader or the unit administrator gives the feedback to an officer."""
     name = _required(assignee, "assignee", "Chọn người xử lý.")
 
@@ -390,14 +451,26 @@ def feedback_assign(
         f.assignee = _assignee(f, name)
         return {"assignee": name}
 
-    return _step(feedback=feedback, step="assign", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="assign",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def feedback_answer(
-    *, feedback: Feedback, actor: User, answer: str, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "",
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    answer: str,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Feedback:
     """The answer is ready to publish; within 15 working days of receipt. Publishing is due
     2 working days later."""
     text = _required(answer, "answer", "Vui lòng nhập nội dung trả lời.")
@@ -409,14 +482,25 @@ def feedback_answer(
         f.publish_due_at = working_calendar().due(at, PUBLISH_DAYS)
         return {"on_time": at <= f.answer_due_at}
 
-    return _step(feedback=feedback, step="answer", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="answer",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def feedback_publish(
-    *, feedback: Feedback, actor: User, version: int | None = None,
-    at: dt.datetime | None = None, note: str = "",
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    actor: User,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Feedback:
     """A leader publishes the answer on the portal; within 2 working days of the answer."""
 
     def apply(f: Feedback, at: dt.datetime) -> dict[str, Any]:
@@ -424,8 +508,15 @@ def feedback_publish(
         f.published_at = at
         return {"on_time": f.publish_due_at is None or at <= f.publish_due_at}
 
-    return _step(feedback=feedback, step="publish", actor=actor, version=version, at=at,
-                 note=note, apply=apply)  # fmt: skip
+    return _step(
+        feedback=feedback,
+        step="publish",
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
 
 
 def feedback_provide_info(
@@ -495,9 +586,15 @@ STEP_PARAMS: dict[str, tuple[str, ...]] = {
 
 
 def feedback_act(
-    *, feedback: Feedback, step: str, actor: User, params: dict[str, Any],
-    version: int | None = None, note: str = "", at: dt.datetime | None = None,
-) -> Feedback:  # fmt: skip
+    *,
+    feedback: Feedback,
+    step: str,
+    actor: User,
+    params: dict[str, Any],
+    version: int | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Feedback:
     """Dispatch one handling step by name (API and pages)."""
     service = STEP_SERVICES[step]
     kwargs = {name: params.get(name, "") for name in STEP_PARAMS[step]}

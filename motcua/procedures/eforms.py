@@ -297,7 +297,9 @@ def _value(data: dict[str, Any], path: str) -> Any:
     return node
 
 
-def eform_display(schema: dict[str, Any] | None, data: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+def eform_display(
+    schema: dict[str, Any] | None, data: Any
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """What was declared, as (group title, [(label, value shown)]) for pages and the PDF:
     choices by their titles, dates as dd/mm/yyyy, booleans as Có/Không."""
     if not schema or not isinstance(data, dict):

@@ -269,7 +269,7 @@ def test_leader_corrects_a_returned_result_and_both_stay(province: Province) -> 
     )
     assert d.status == Status.RETURNED
     results = list(Attachment.objects.filter(dossier=d, kind=AttachmentKind.RESULT).order_by("id"))
-    assert [a.pk for a in results][0] == original.pk and len(results) == 2
+    assert results[0].pk == original.pk and len(results) == 2
     original.refresh_from_db()
     assert original.superseded_at == local(2026, 3, 5, 9, 0)
     assert results[1].superseded_at is None and results[1].corrects_id == original.pk

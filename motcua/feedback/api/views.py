@@ -129,9 +129,11 @@ class SubmitSerializer(serializers.Serializer):
     dossier_code = serializers.CharField(max_length=48, required=False, allow_blank=True)
     unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
     reopens = serializers.CharField(
-        max_length=24, required=False, allow_blank=True,
+        max_length=24,
+        required=False,
+        allow_blank=True,
         help_text="Mã phản ánh đã được trả lời mà người gửi phản ánh lại",
-    )  # fmt: skip
+    )
 
 
 class FeedbackListCreateView(_Public):
@@ -140,10 +142,14 @@ class FeedbackListCreateView(_Public):
     @extend_schema(
         summary="Gửi phản ánh, kiến nghị (công khai)",
         request=SubmitSerializer,
-        responses={201: inline_serializer("FeedbackCreated", {"code": serializers.CharField(),
-                                                               "status": serializers.CharField()})},
+        responses={
+            201: inline_serializer(
+                "FeedbackCreated",
+                {"code": serializers.CharField(), "status": serializers.CharField()},
+            )
+        },
         auth=[],
-    )  # fmt: skip
+    )
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         f = feedback_submit(
@@ -157,10 +163,14 @@ class FeedbackListCreateView(_Public):
             reopens_code=data.get("reopens", ""),
         )
         return Response(
-            {"code": f.code, "status": f.status, "received_at": _iso(f.received_at),
-             "answer_due_at": _iso(f.answer_due_at)},
+            {
+                "code": f.code,
+                "status": f.status,
+                "received_at": _iso(f.received_at),
+                "answer_due_at": _iso(f.answer_due_at),
+            },
             status=status.HTTP_201_CREATED,
-        )  # fmt: skip
+        )
 
     @extend_schema(
         summary="Danh sách phản ánh của đơn vị (cán bộ)",
@@ -197,9 +207,10 @@ class FeedbackDetailView(_Public):
     @extend_schema(summary="Tình trạng phản ánh theo mã (công khai)", auth=[])
     def get(self, request: Request, code: str) -> Response:
         f = self._feedback(code)
-        if request.user.is_authenticated and feedback_scope(user=request.user).filter(
-            pk=f.pk
-        ).exists():
+        if (
+            request.user.is_authenticated
+            and feedback_scope(user=request.user).filter(pk=f.pk).exists()
+        ):
             return Response(staff_payload(f, request.user))
         return Response(public_payload(f))
 
@@ -209,10 +220,11 @@ class FeedbackInfoView(_Public):
 
     @extend_schema(
         summary="Người gửi bổ sung thông tin được đề nghị",
-        request=inline_serializer("FeedbackInfo", {"verify": serializers.CharField(),
-                                                  "reply": serializers.CharField()}),
+        request=inline_serializer(
+            "FeedbackInfo", {"verify": serializers.CharField(), "reply": serializers.CharField()}
+        ),
         auth=[],
-    )  # fmt: skip
+    )
     def post(self, request: Request, code: str) -> Response:
         f = self._feedback(code)
         data = request.data if isinstance(request.data, dict) else {}

@@ -96,9 +96,11 @@ def test_handling_steps_with_roles_deadlines_and_history(province: Province) -> 
         fs.feedback_accept(feedback=f, actor=p.users["desk2"])
     f = fs.feedback_accept(feedback=f, actor=p.users["desk"], at=local(2026, 3, 2, 9, 0))
     f = fs.feedback_ask_more(
-        feedback=f, actor=p.users["specialist"], question="Hồ sơ nào, ngày nào?",
+        feedback=f,
+        actor=p.users["specialist"],
+        question="Hồ sơ nào, ngày nào?",
         at=local(2026, 3, 3, 9, 0),
-    )  # fmt: skip
+    )
     with pytest.raises(fs.FeedbackForbidden):
         fs.feedback_provide_info(feedback=f, verify="0000", reply="Hồ sơ khai sinh")
     f = fs.feedback_provide_info(
@@ -111,9 +113,11 @@ def test_handling_steps_with_roles_deadlines_and_history(province: Province) -> 
     with pytest.raises(fs.FeedbackInvalid):
         fs.feedback_answer(feedback=f, actor=p.users["specialist"], answer="")
     f = fs.feedback_answer(
-        feedback=f, actor=p.users["specialist"], answer="Chỉ cần một bản sao.",
+        feedback=f,
+        actor=p.users["specialist"],
+        answer="Chỉ cần một bản sao.",
         at=local(2026, 3, 6, 16, 0),
-    )  # fmt: skip
+    )
     assert f.publish_due_at == local(2026, 3, 10, 16, 0)
     with pytest.raises(fs.FeedbackForbidden):
         fs.feedback_publish(feedback=f, actor=p.users["specialist"])
@@ -121,8 +125,14 @@ def test_handling_steps_with_roles_deadlines_and_history(province: Province) -> 
     with pytest.raises(fs.FeedbackConflict):
         fs.feedback_publish(feedback=f, actor=p.users["leader"])
     assert [e.action for e in f.events.order_by("seq")] == [
-        "receive", "accept", "ask-more", "provide-info", "assign", "answer", "publish",
-    ]  # fmt: skip
+        "receive",
+        "accept",
+        "ask-more",
+        "provide-info",
+        "assign",
+        "answer",
+        "publish",
+    ]
     assert feedback_on_time(f, as_of=local(2026, 12, 31, 0, 0))
 
 
@@ -149,32 +159,42 @@ def test_on_time_is_judged_as_of_the_end_of_the_period(province: Province) -> No
 
     slow_refusal = submit(unit_code=p.commune.code)
     slow_refusal = fs.feedback_refuse(
-        feedback=slow_refusal, actor=p.users["desk"], reason="Không thuộc thẩm quyền",
+        feedback=slow_refusal,
+        actor=p.users["desk"],
+        reason="Không thuộc thẩm quyền",
         at=local(2026, 3, 4, 8, 1),
-    )  # fmt: skip
+    )
     assert not feedback_on_time(slow_refusal, as_of=local(2026, 3, 31, 0, 0))
 
 
 def test_counts_for_indicators_5_1_to_5_3(province: Province) -> None:
     p = province
     answered = submit(unit_code=p.commune.code)
-    answered = fs.feedback_accept(feedback=answered, actor=p.users["desk"],
-                                  at=local(2026, 3, 2, 9, 0))  # fmt: skip
-    answered = fs.feedback_answer(feedback=answered, actor=p.users["specialist"],
-                                  answer="Trả lời", at=local(2026, 3, 3, 9, 0))  # fmt: skip
-    answered = fs.feedback_publish(feedback=answered, actor=p.users["leader"],
-                                   at=local(2026, 3, 3, 10, 0))  # fmt: skip
+    answered = fs.feedback_accept(
+        feedback=answered, actor=p.users["desk"], at=local(2026, 3, 2, 9, 0)
+    )
+    answered = fs.feedback_answer(
+        feedback=answered, actor=p.users["specialist"], answer="Trả lời", at=local(2026, 3, 3, 9, 0)
+    )
+    answered = fs.feedback_publish(
+        feedback=answered, actor=p.users["leader"], at=local(2026, 3, 3, 10, 0)
+    )
     fs.feedback_react(feedback=answered, client="a", liked=False)
     fs.feedback_react(feedback=answered, client="b", liked=False)
     fs.feedback_react(feedback=answered, client="c", liked=True)
     with pytest.raises(fs.FeedbackConflict):
         fs.feedback_react(feedback=answered, client="c", liked=True)
-    submit(unit_code=p.commune.code, category="conduct", reopens_code=answered.code,
-           at=local(2026, 3, 5, 8, 0))  # fmt: skip
+    submit(
+        unit_code=p.commune.code,
+        category="conduct",
+        reopens_code=answered.code,
+        at=local(2026, 3, 5, 8, 0),
+    )
     submit(unit_code=p.commune2.code, category="other")
     refused = submit(unit_code=p.commune.code, category="other")
-    fs.feedback_refuse(feedback=refused, actor=p.users["desk"], reason="Trùng lặp",
-                       at=local(2026, 3, 10, 8, 0))  # fmt: skip
+    fs.feedback_refuse(
+        feedback=refused, actor=p.users["desk"], reason="Trùng lặp", at=local(2026, 3, 10, 8, 0)
+    )
 
     counts = feedback_counts(
         units=Unit.objects.get(code=p.province.code).subtree(),
@@ -184,9 +204,15 @@ def test_counts_for_indicators_5_1_to_5_3(province: Province) -> None:
     # On time at 1 April: only the answered one. Late: the refusal after 2 working days, and
     # the two still open beyond their 15 working days (due 23 and 26 March).
     assert counts == {
-        "total": 4, "regulation": 1, "conduct": 1, "other": 2,
-        "on_time": 1, "late": 3, "unsatisfied": 1, "raised_again": 1,
-    }  # fmt: skip
+        "total": 4,
+        "regulation": 1,
+        "conduct": 1,
+        "other": 2,
+        "on_time": 1,
+        "late": 3,
+        "unsatisfied": 1,
+        "raised_again": 1,
+    }
     mid_march = feedback_counts(
         units=Unit.objects.get(code=p.province.code).subtree(),
         start=local(2026, 3, 1, 0, 0),
@@ -194,8 +220,9 @@ def test_counts_for_indicators_5_1_to_5_3(province: Province) -> None:
     )
     # At 21 March the two open ones are still within their limits.
     assert (mid_march["on_time"], mid_march["late"]) == (3, 1)
-    only_commune = feedback_counts(units=[p.commune.pk], start=local(2026, 3, 1, 0, 0),
-                                   end=local(2026, 4, 1, 0, 0))  # fmt: skip
+    only_commune = feedback_counts(
+        units=[p.commune.pk], start=local(2026, 3, 1, 0, 0), end=local(2026, 4, 1, 0, 0)
+    )
     assert only_commune["total"] == 3
 
 
@@ -214,8 +241,11 @@ def test_reminders_go_once_per_limit_to_the_units_staff(province: Province) -> N
     assert feedback_reminders(now=local(2026, 3, 3, 9, 0)) == 0
     assert len(mail.outbox) == 1
     assert f.code in mail.outbox[0].subject
-    assert sorted(mail.outbox[0].to) == ["desk@xa.example.vn", "leader@xa.example.vn",
-                                         "specialist@xa.example.vn"]  # fmt: skip
+    assert sorted(mail.outbox[0].to) == [
+        "desk@xa.example.vn",
+        "leader@xa.example.vn",
+        "specialist@xa.example.vn",
+    ]
     fs.feedback_accept(feedback=f, actor=p.users["desk"], at=local(2026, 3, 3, 10, 0))
     assert feedback_reminders(now=local(2026, 3, 3, 10, 0)) == 0
     assert feedback_reminders(now=local(2026, 3, 20, 9, 0)) == 1  # answer due Mon 23 08:00
@@ -226,9 +256,17 @@ def test_reminders_go_once_per_limit_to_the_units_staff(province: Province) -> N
 
 def test_public_api_submit_status_info_reaction_and_published_list(province: Province) -> None:
     public = APIClient()
-    r = public.post("/api/v1/feedback", {"category": "conduct", "content": "Cán bộ hẹn nhiều lần.",
-                                         "name": "Lê Văn C", "phone": "0987654321",
-                                         "unit": province.commune.code}, format="json")  # fmt: skip
+    r = public.post(
+        "/api/v1/feedback",
+        {
+            "category": "conduct",
+            "content": "Cán bộ hẹn nhiều lần.",
+            "name": "Lê Văn C",
+            "phone": "0987654321",
+            "unit": province.commune.code,
+        },
+        format="json",
+    )
     assert r.status_code == 201, r.content
     code = r.json()["code"]
     assert r.json()["status"] == "received"
@@ -241,36 +279,57 @@ def test_public_api_submit_status_info_reaction_and_published_list(province: Pro
     assert public.get("/api/v1/feedback/PAKN-000000-0000").status_code == 404
 
     desk, leader = client_for("desk"), client_for("leader")
-    assert client_for("desk2").post(f"/api/v1/feedback/{code}/accept", {"version": 1},
-                                    format="json").status_code == 404  # fmt: skip
-    r = desk.post(f"/api/v1/feedback/{code}/ask-more",
-                  {"version": 1, "question": "Tên cán bộ?"}, format="json")  # fmt: skip
+    assert (
+        client_for("desk2")
+        .post(f"/api/v1/feedback/{code}/accept", {"version": 1}, format="json")
+        .status_code
+        == 404
+    )
+    r = desk.post(
+        f"/api/v1/feedback/{code}/ask-more",
+        {"version": 1, "question": "Tên cán bộ?"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "info_requested"
     assert public.get(f"/api/v1/feedback/{code}").json()["info_request"] == "Tên cán bộ?"
-    r = public.post(f"/api/v1/feedback/{code}/info", {"verify": "4321", "reply": "Anh D"},
-                    format="json")  # fmt: skip
+    r = public.post(
+        f"/api/v1/feedback/{code}/info", {"verify": "4321", "reply": "Anh D"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "accepted"
     version = desk.get(f"/api/v1/feedback/{code}").json()["version"]
-    r = client_for("specialist").post(f"/api/v1/feedback/{code}/answer",
-                                      {"version": version, "answer": "Đã nhắc nhở cán bộ."},
-                                      format="json")  # fmt: skip
+    r = client_for("specialist").post(
+        f"/api/v1/feedback/{code}/answer",
+        {"version": version, "answer": "Đã nhắc nhở cán bộ."},
+        format="json",
+    )
     assert r.status_code == 200
-    r = desk.post(f"/api/v1/feedback/{code}/publish", {"version": r.json()["version"]},
-                  format="json")  # fmt: skip
+    r = desk.post(
+        f"/api/v1/feedback/{code}/publish", {"version": r.json()["version"]}, format="json"
+    )
     assert r.status_code == 403
     r = leader.post(f"/api/v1/feedback/{code}/publish", {"version": version + 1}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "published"
     assert public.get(f"/api/v1/feedback/{code}").json()["answer"] == "Đã nhắc nhở cán bộ."
-    assert public.post(f"/api/v1/feedback/{code}/reaction", {"liked": True},
-                       format="json").status_code == 201  # fmt: skip
-    assert public.post(f"/api/v1/feedback/{code}/reaction", {"liked": False},
-                       format="json").status_code == 409  # fmt: skip
+    assert (
+        public.post(f"/api/v1/feedback/{code}/reaction", {"liked": True}, format="json").status_code
+        == 201
+    )
+    assert (
+        public.post(
+            f"/api/v1/feedback/{code}/reaction", {"liked": False}, format="json"
+        ).status_code
+        == 409
+    )
     answers = public.get("/api/v1/feedback-answers").json()
     assert answers["count"] == 1 and answers["results"][0]["likes"] == 1
     history = desk.get(f"/api/v1/feedback/{code}/history").json()
     assert [e["action"] for e in history] == [
-        "receive", "ask-more", "provide-info", "answer", "publish",
-    ]  # fmt: skip
+        "receive",
+        "ask-more",
+        "provide-info",
+        "answer",
+        "publish",
+    ]
     listed = desk.get("/api/v1/feedback?status=published").json()
     assert [row["code"] for row in listed["results"]] == [code]
     assert public.get("/api/v1/feedback").status_code == 401
@@ -279,8 +338,12 @@ def test_public_api_submit_status_info_reaction_and_published_list(province: Pro
 def test_feedback_submissions_are_rate_limited(province: Province, settings: Any) -> None:
     settings.MOTCUA_FEEDBACK_RATE = "2/min"
     public = APIClient()
-    body = {"category": "other", "content": "Góp ý về giờ làm việc.", "name": "A",
-            "email": "a@example.vn"}  # fmt: skip
+    body = {
+        "category": "other",
+        "content": "Góp ý về giờ làm việc.",
+        "name": "A",
+        "email": "a@example.vn",
+    }
     codes = [public.post("/api/v1/feedback", body, format="json").status_code for _ in range(3)]
     assert codes == [201, 201, 429]
 
