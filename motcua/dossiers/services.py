@@ -32,6 +32,8 @@ from django.utils import timezone
 from motcua.calendars.selectors import working_calendar
 from motcua.calendars.workingtime import WorkingCalendar
 from motcua.core.text import fold
+from motcua.dossiers.documents import checklist_of as _checklist
+from motcua.dossiers.documents import intake_files as _intake_files
 from motcua.dossiers.errors import (
     ActionForbidden,
     ActionNotAllowed,
@@ -57,10 +59,10 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.rules import clock_rule_at, supplement_due
 from motcua.dossiers.validation import applicant_clean
-from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.procedures.eforms import eform_errors
+from motcua.procedures.models import OnlineLevel, Procedure
 from motcua.procedures.records import (
     record_cutoff,
-    record_documents,
     record_fee,
     record_processing_days,
 )
@@ -423,36 +425,6 @@ def _next_code(unit: Unit, at: dt.datetime) -> str:
     return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
 
 
-def _checklist(version: ProcedureVersion, case_code: str, received: Any) -> list[dict[str, Any]]:
-    items = record_documents(version.record, case_code)
-    names = [item["name"] for item in items]
-    marked: set[int] = set()
-    if received is not None:
-        if not isinstance(received, list):
-            raise DossierInvalid({"documents": ["Phải là danh sách giấy tờ đã nhận."]})
-        for i, entry in enumerate(received):
-            name = entry.get("name") if isinstance(entry, dict) else entry
-            if isinstance(name, int) and not isinstance(name, bool) and 0 <= name < len(items):
-                marked.add(name)
-            elif isinstance(name, str) and name in names:
-                marked.add(names.index(name))
-            else:
-                raise DossierInvalid(
-                    {"documents": [f"Mục {i + 1}: “{name}” không có trong thành phần hồ sơ."]}
-                )
-    return [
-        {
-            "index": i,
-            "name": item["name"],
-            "kind": item.get("kind", "original"),
-            "count": item.get("count", 1),
-            "required": item.get("required", True),
-            "received": i in marked,
-        }
-        for i, item in enumerate(items)
-    ]
-
-
 def dossier_intake(
     *,
     actor: User | None,
@@ -469,6 +441,8 @@ def dossier_intake(
     import_key: str | None = None,
     applicant_user: User | None = None,
     as_citizen: bool = False,
+    eform: Any = None,
+    files: Sequence[tuple[int | None, Any]] = (),
 ) -> tuple[Dossier, bool]:
     """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
     counter or by post (status received, the clock starts now); a citizen submits online
@@ -512,6 +486,15 @@ def dossier_intake(
         if procedure.online == OnlineLevel.NONE:
             errors["procedure"] = ["Thủ tục này chưa cung cấp dịch vụ trực tuyến."]
         applicant_user = actor
+    schema = version.record.get("eform") if version is not None else None
+    if schema and (eform is not None or not import_key):
+        # The declaration (tờ khai điện tử) of the version: required live; a replayed
+        # history may lack it (papers of the time), but what it gives must be valid.
+        eform_problems = eform_errors(schema, eform if eform is not None else {})
+        if eform_problems:
+            errors["eform"] = eform_problems
+    elif eform not in (None, {}):
+        errors["eform"] = ["Thủ tục này không có tờ khai điện tử."]
     if errors:
         raise DossierInvalid(errors)
     assert version is not None
@@ -541,6 +524,7 @@ def dossier_intake(
                 import_key=import_key,
                 created_at=at if import_key else timezone.now(),
                 fee_amount=record_fee(version.record, case_code),
+                eform_data=eform if schema and eform is not None else None,
             )
             if online:
                 dossier.submitted_at = at
@@ -548,13 +532,15 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
             dossier.save()
+            stored = _intake_files(dossier, actor, files, len(checklist))
             event = _append_event(
                 dossier,
                 action=Action.INTAKE.value,
                 actor=actor,
                 at=at,
                 from_status="",
-                data={"channel": channel, "due_at": _iso(dossier.due_at)},
+                data={"channel": channel, "due_at": _iso(dossier.due_at)}
+                | ({"files": stored} if stored else {}),
             )
             _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:

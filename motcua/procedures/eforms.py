@@ -89,6 +89,8 @@ class EformField:
     pattern: str = ""
     max_length: int | None = None
     json_type: str = "string"
+    value: Any = ""  # what is shown in the input (``eform_bind``)
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -325,3 +327,19 @@ def eform_display(
             rows.append((f.label, shown))
         out.append((group.title, rows))
     return out
+
+
+def eform_bind(
+    schema: dict[str, Any] | None,
+    data: dict[str, Any] | None,
+    errors: dict[str, list[str]] | None = None,
+) -> list[EformGroup]:
+    """The groups with each field's current value and its Vietnamese errors, to render a
+    form again beside what was typed."""
+    groups = eform_groups(schema)
+    for group in groups:
+        for f in group.fields:
+            value = _value(data or {}, f.path)
+            f.value = "" if value is None else value
+            f.errors = list((errors or {}).get(f.path, []))
+    return groups
