@@ -55,6 +55,7 @@ from motcua.portal.forms import (
 from motcua.portal.lookup import last_supplement_items, public_timeline
 from motcua.portal.models import Rating
 from motcua.portal.ratings import rating_allowed, rating_create
+from motcua.procedures.eforms import eform_bind, eform_display, eform_errors, eform_from_post
 from motcua.procedures.models import OnlineLevel, Procedure
 
 LOGIN = "accounts:login"
@@ -196,7 +197,15 @@ def submit_applicant(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={**saved, "summary": state.get("summary")},
     )
-    if request.method == "POST" and form.is_valid():
+    version = wizard.published_version(procedure)
+    schema = version.record.get("eform") if version is not None else None
+    eform_data = state.get("eform")
+    eform_problems: dict[str, list[str]] = {}
+    if request.method == "POST" and schema:
+        eform_data = eform_from_post(schema, request.POST)
+        eform_problems = eform_errors(schema, eform_data)
+    if request.method == "POST" and form.is_valid() and not eform_problems:
+        state["eform"] = eform_data if schema else None
         data = form.cleaned_data
         state["applicant"] = {
             "kind": "citizen",
@@ -206,7 +215,16 @@ def submit_applicant(request: HttpRequest, code: str) -> HttpResponse:
         wizard.state_save(request.session, procedure.code, state)
         return redirect("portal:submit_documents", code=procedure.code)
     return render(
-        request, "portal/citizen/submit_applicant.html", {**_steps(procedure, 2), "form": form}
+        request,
+        "portal/citizen/submit_applicant.html",
+        {
+            **_steps(procedure, 2),
+            "form": form,
+            "eform_groups": eform_bind(schema, eform_data, eform_problems),
+            "eform_title": (schema or {}).get("title", ""),
+            "eform_invalid": bool(eform_problems),
+        },
+        status=400 if eform_problems else 200,
     )
 
 
@@ -223,16 +241,19 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
     missing_error = False
     if request.method == "POST":
         for item in items:
-            if request.POST.get(f"remove_{item.index}"):
-                wizard.file_drop(state, item.index)
-            upload = request.FILES.get(f"doc_{item.index}")
-            if upload is None:
-                continue
-            problem = upload_problem(upload)
-            if problem:
-                errors[item.index] = problem
-            else:
-                wizard.file_keep(state, item.index, upload)
+            for position in sorted(
+                (int(v) for v in request.POST.getlist(f"remove_{item.index}") if v.isdigit()),
+                reverse=True,
+            ):
+                wizard.file_drop(state, item.index, position)
+            for upload in request.FILES.getlist(f"doc_{item.index}"):
+                problem = upload_problem(upload)
+                if problem:
+                    errors[item.index] = f"{upload.name}: {problem}"
+                elif not wizard.file_keep(state, item.index, upload):
+                    errors[item.index] = _("Mỗi giấy tờ tối đa %(n)s tệp.") % {
+                        "n": wizard.MAX_FILES_PER_DOCUMENT
+                    }
         wizard.state_save(request.session, procedure.code, state)
         if not errors and "next" in request.POST:
             if not wizard.missing_required(state, items):
@@ -244,7 +265,7 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
     rows = [
         {
             "item": item,
-            "file": state["files"].get(str(item.index)),
+            "files": wizard.files_of(state, item.index),
             "error": errors.get(item.index)
             or (_("Giấy tờ bắt buộc: hãy chọn tệp.") if missing_error and item in missing else ""),
         }
@@ -313,7 +334,8 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
             "state": state,
             "unit": unit,
             "case": case,
-            "rows": [(i, state["files"].get(str(i.index))) for i in items],
+            "rows": [(i, wizard.files_of(state, i.index)) for i in items],
+            "eform": eform_display(version.record.get("eform"), state.get("eform")),
             "days": wizard.processing_days(version, state.get("case", "")),
             "fee": wizard.fee_of(version, state.get("case", "")),
         },
