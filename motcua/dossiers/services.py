@@ -487,10 +487,11 @@ def dossier_intake(
             errors["procedure"] = ["Thủ tục này chưa cung cấp dịch vụ trực tuyến."]
         applicant_user = actor
     schema = version.record.get("eform") if version is not None else None
-    if schema and (eform is not None or not import_key):
-        # The declaration (tờ khai điện tử) of the version: required live; a replayed
-        # history may lack it (papers of the time), but what it gives must be valid.
-        eform_problems = eform_errors(schema, eform if eform is not None else {})
+    if schema and eform is not None:
+        # The declaration (tờ khai điện tử) as typed must be valid against the version's
+        # schema. Without one the declaration is on paper or a scan among the documents
+        # (the online wizard always asks for it).
+        eform_problems = eform_errors(schema, eform)
         if eform_problems:
             errors["eform"] = eform_problems
     elif eform not in (None, {}):

@@ -180,7 +180,9 @@ def eform_from_post(schema: dict[str, Any] | None, post: Any) -> dict[str, Any]:
     for f in eform_fields(schema):
         raw = post.get(f.name)
         if f.kind == "checkbox":
-            value: Any = raw in {"on", "1", "true", "yes"}
+            if raw not in {"on", "1", "true", "yes"}:
+                continue  # unticked: absent, so a required box says so
+            value: Any = True
         else:
             text = str(raw or "").strip()
             if not text:
@@ -199,13 +201,6 @@ def eform_from_post(schema: dict[str, Any] | None, post: Any) -> dict[str, Any]:
     return data
 
 
-def _title_at(schema: dict[str, Any], path: list[str]) -> str:
-    node: Any = schema
-    for part in path:
-        node = (node.get("properties") or {}).get(part, {}) if isinstance(node, dict) else {}
-    return str(node.get("title", path[-1] if path else "")) if isinstance(node, dict) else ""
-
-
 def _message(error: ValidationError, schema: dict[str, Any]) -> str:
     v, value = error.validator, error.validator_value
     prop = error.schema if isinstance(error.schema, dict) else {}
@@ -217,6 +212,8 @@ def _message(error: ValidationError, schema: dict[str, Any]) -> str:
             "string": "Phải là văn bản.",
             "object": "Phải là một nhóm thông tin.",
         }.get(str(value), "Sai kiểu dữ liệu.")
+    if v == "const" and value is True:
+        return "Vui lòng đánh dấu ô này."
     if v in {"enum", "oneOf", "const"}:
         return "Vui lòng chọn một giá trị trong danh sách."
     if v == "format":
@@ -256,14 +253,15 @@ def eform_errors(schema: dict[str, Any] | None, data: Any) -> dict[str, list[str
             for name in error.validator_value:
                 if name not in present:
                     sub = [*path, name]
-                    title = _title_at(schema, sub)
-                    key = ".".join(sub)
-                    if _title_at(schema, sub) and (
-                        (_node(schema, sub) or {}).get("type") == "object"
-                    ):
-                        errors.setdefault(key, []).append(f"Vui lòng khai {title.lower()}.")
-                    else:
-                        errors.setdefault(key, []).append("Vui lòng nhập thông tin này.")
+                    node = _node(schema, sub) or {}
+                    message = {
+                        "object": f"Vui lòng khai mục “{node.get('title', name)}”.",
+                        "boolean": "Vui lòng đánh dấu ô này.",
+                    }.get(str(node.get("type")), "Vui lòng nhập thông tin này.")
+                    # jsonschema reports each missing name, and each report lists them all.
+                    listed = errors.setdefault(".".join(sub), [])
+                    if message not in listed:
+                        listed.append(message)
             continue
         key = ".".join(path) or "eform"
         errors.setdefault(key, []).append(_message(error, schema))

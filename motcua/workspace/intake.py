@@ -110,7 +110,9 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 ticked.append(int(raw))
         if schema:
-            eform_data = eform_from_post(schema, request.POST)
+            # Nothing typed: the applicant handed in the declaration on paper (it is one of
+            # the documents); anything typed must be a valid declaration.
+            eform_data = eform_from_post(schema, request.POST) or None
         applicant = {
             key: request.POST.get(key, "")
             for key in ("kind", "name", "id_number", "phone", "email", "address")

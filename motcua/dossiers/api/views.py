@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -181,6 +182,7 @@ class DossierListCreateView(APIView):
             documents=data.get("documents"),
             case_code=data["case"],
             idempotency_key=key,
+            eform=data.get("eform"),
         )
         response = Response(
             DossierSerializer(dossier, context=_context(request)).data,
@@ -405,3 +407,38 @@ def action_view(action: Action) -> type[DossierActionView]:
     )(post)
     name = f"Dossier{action.name.title().replace('_', '')}View"
     return type(name, (DossierActionView,), {"action_name": action, "post": documented})
+
+
+class DossierEformView(APIView):
+    """The e-form declaration of a dossier: the schema of its procedure version and what
+    was declared; ``/pdf`` prints it as the annex."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Tờ khai điện tử của hồ sơ (schema và dữ liệu)")
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        schema = dossier.procedure_version.record.get("eform")
+        if not schema:
+            raise NotFound("Thủ tục của hồ sơ không có tờ khai điện tử.")
+        return Response({"schema": schema, "data": dossier.eform_data})
+
+
+class DossierEformPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Tờ khai điện tử in thành phụ lục PDF",
+        responses={(200, "application/pdf"): bytes},
+    )
+    def get(self, request: Request, code: str) -> HttpResponse:
+        from motcua.forms.documents import FormNotReached, eform_annex
+
+        dossier = dossier_get(user=request.user, code=code)
+        try:
+            pdf = eform_annex(dossier)
+        except FormNotReached:
+            raise NotFound("Hồ sơ chưa có tờ khai điện tử.") from None
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="to-khai-{dossier.code}.pdf"'
+        return response
