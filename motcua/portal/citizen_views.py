@@ -557,6 +557,7 @@ def my_rating(request: HttpRequest, code: str) -> HttpResponse:
                 dossier=dossier,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
+                liked=form.cleaned_data.get("liked"),
                 user=request.user,
             )
         except DomainError as exc:

@@ -15,7 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.conftest import APPLICANT, CATALOG, PASSWORD, Province, province  # noqa: F401
+from motcua.dossiers.tests.conftest import APPLICANT, CATALOG, PASSWORD, Province
 from motcua.procedures.catalog import CatalogError, catalog_import
 from motcua.procedures.eforms import eform_errors, eform_schema_problems
 
