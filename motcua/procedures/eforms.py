@@ -98,6 +98,7 @@ class EformGroup:
     key: str
     title: str
     fields: list[EformField]
+    errors: list[str] = field(default_factory=list)
 
 
 def _choices(prop: dict[str, Any]) -> list[tuple[str, str]]:
@@ -177,6 +178,10 @@ def eform_from_post(schema: dict[str, Any] | None, post: Any) -> dict[str, Any]:
     ``required`` speaks), numbers become numbers when they read as numbers (otherwise the
     text stays and validation says it is not a number)."""
     data: dict[str, Any] = {}
+    for name in (schema or {}).get("required") or []:
+        if ((schema or {}).get("properties") or {}).get(name, {}).get("type") == "object":
+            # An untouched required group is present and empty: its own fields speak.
+            data[name] = {}
     for f in eform_fields(schema):
         raw = post.get(f.name)
         if f.kind == "checkbox":
@@ -199,6 +204,11 @@ def eform_from_post(schema: dict[str, Any] | None, post: Any) -> dict[str, Any]:
             target = target.setdefault(parent, {})
         target[leaf] = value
     return data
+
+
+def eform_is_blank(data: dict[str, Any] | None) -> bool:
+    """Nothing typed in any field (empty groups only)."""
+    return not data or all(isinstance(v, dict) and not v for v in data.values())
 
 
 def _message(error: ValidationError, schema: dict[str, Any]) -> str:
@@ -336,6 +346,7 @@ def eform_bind(
     form again beside what was typed."""
     groups = eform_groups(schema)
     for group in groups:
+        group.errors = list((errors or {}).get(group.key, [])) if group.key else []
         for f in group.fields:
             value = _value(data or {}, f.path)
             f.value = "" if value is None else value

@@ -17,7 +17,7 @@ from motcua.core.text import comparable, fold
 from motcua.dossiers.errors import DossierError, DossierInvalid
 from motcua.dossiers.models import ApplicantKind, Channel
 from motcua.dossiers.services import dossier_intake
-from motcua.procedures.eforms import eform_bind, eform_from_post
+from motcua.procedures.eforms import eform_bind, eform_from_post, eform_is_blank
 from motcua.procedures.models import Procedure
 from motcua.procedures.records import record_documents
 from motcua.procedures.selectors import procedure_search
@@ -112,7 +112,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         if schema:
             # Nothing typed: the applicant handed in the declaration on paper (it is one of
             # the documents); anything typed must be a valid declaration.
-            eform_data = eform_from_post(schema, request.POST) or None
+            typed = eform_from_post(schema, request.POST)
+            eform_data = None if eform_is_blank(typed) else typed
         applicant = {
             key: request.POST.get(key, "")
             for key in ("kind", "name", "id_number", "phone", "email", "address")

@@ -180,3 +180,42 @@ def test_officer_sees_the_declaration_and_its_annex(with_eform: Province) -> Non
     assert "Người được khai sinh" in page and "Trạm y tế xã Một" in page and "Cha" in page
     pdf = client.get(f"/can-bo/ho-so/{dossier.code}/to-khai.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_online_wizard_asks_for_the_declaration_and_files_it(with_eform: Province) -> None:
+    client = Client()
+    client.force_login(with_eform.users["citizen"])
+    base = "/thu-tuc/1.001193/nop-truc-tuyen/"
+    client.post(base, {"unit": with_eform.commune.code})
+    page = client.get(base + "nguoi-nop/").content.decode()
+    assert "Tờ khai đăng ký khai sinh" in page and 'name="ef-child-birth_date"' in page
+    applicant = {"name": "Nguyễn Văn An", "phone": "0901234567", "id_number": "001203004567"}
+    missing = client.post(base + "nguoi-nop/", applicant)
+    assert missing.status_code == 400
+    assert 'id="ef-child-full_name-error"' in missing.content.decode()
+    typed = {
+        "ef-requester-full_name": "Nguyễn Văn An",
+        "ef-requester-id_number": "001203004567",
+        "ef-requester-relationship": "cha",
+        "ef-child-full_name": "Nguyễn Minh Khôi",
+        "ef-child-birth_date": "2026-02-20",
+        "ef-child-gender": "nam",
+        "ef-child-birth_place": "Trạm y tế xã Một",
+        "ef-mother-full_name": "Trần Thị Bình",
+        "ef-mother-birth_year": "1995",
+    }
+    assert client.post(base + "nguoi-nop/", applicant | typed).status_code == 302
+    from motcua.portal import wizard
+
+    state = client.session[wizard.SESSION_KEY]["1.001193"]
+    assert state["eform"] == GOOD
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    upload = io.BytesIO(pdf)
+    upload.name = "to-khai.pdf"
+    upload2 = io.BytesIO(pdf)
+    upload2.name = "chung-sinh.pdf"
+    client.post(base + "giay-to/", {"doc_0": upload, "doc_1": upload2})
+    review = client.get(base + "xem-lai/").content.decode()
+    assert "Nguyễn Minh Khôi" in review and "20/02/2026" in review
+    client.post(base + "xem-lai/", {"confirm": "on", "wizard": state["id"]})
+    assert Dossier.objects.get().eform_data == GOOD
