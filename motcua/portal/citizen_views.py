@@ -374,7 +374,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 def _downloadable(dossier: Dossier, attachment: Attachment) -> bool:
     if attachment.kind == AttachmentKind.RESULT:
-        return dossier.status == Status.RETURNED and dossier.return_method == ReturnMethod.ONLINE
+        # A result replaced by a corrected one (đính chính) is no longer given out.
+        return (
+            dossier.status == Status.RETURNED
+            and dossier.return_method == ReturnMethod.ONLINE
+            and attachment.superseded_at is None
+        )
     # The citizen's own files and the official forms issued to them (receipt, requests).
     return attachment.kind in {
         AttachmentKind.DOCUMENT,
@@ -397,6 +402,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": public_timeline(dossier, detailed=True),
             "attachments": [(a, ok) for a, ok in attachments if a.kind != AttachmentKind.RESULT],
             "results": results,
+            "corrections": list(dossier.events.filter(action="correct").order_by("seq")),
             "supplement_items": last_supplement_items(dossier)
             if dossier.status == Status.SUPPLEMENT_REQUESTED
             else [],

@@ -312,3 +312,292 @@ def test_correction_through_the_history_import(province: Province) -> None:
     assert result.imported == 1
     d = Dossier.objects.get()
     assert [e.action for e in d.events.order_by("seq")][-1] == "correct"
+
+
+# ---------------------------------------------------------------------------- files per document
+
+
+def test_counter_intake_checks_copies_and_ties_each_file_to_its_document(
+    province: Province,
+) -> None:
+    p = province
+    catalog = copy.deepcopy(CATALOG)
+    for proc in catalog["procedures"]:
+        if proc["code"] == "1.001193":
+            proc["documents"][1] = {"name": "Giấy chứng sinh", "kind": "copy", "count": 2}
+    catalog_import(catalog)
+    with pytest.raises(DossierInvalid) as exc:
+        s.dossier_intake(
+            actor=p.users["desk"],
+            procedure=p.procedure("1.001193"),
+            unit=p.commune,
+            channel="counter",
+            applicant=APPLICANT,
+            documents=[{"index": 0, "count": 1}, {"index": 1, "count": 1}],
+        )
+    assert exc.value.errors == {
+        "documents": {"document-1": ["“Giấy chứng sinh”: cần 2 bản sao, mới nhận 1."]}
+    }
+    assert not Dossier.objects.exists()
+
+    scans = [
+        (0, _named(PDF, "to-khai.pdf")),
+        (1, _named(PDF + b"1", "cs-1.pdf")),
+        (1, _named(PDF + b"2", "cs-2.pdf")),
+        (None, _named(PDF + b"3", "khac.pdf")),
+    ]
+    d, _ = s.dossier_intake(
+        actor=p.users["desk"],
+        procedure=p.procedure("1.001193"),
+        unit=p.commune,
+        channel="counter",
+        applicant=APPLICANT,
+        documents=[{"index": 0, "count": 1}, {"name": "Giấy chứng sinh", "count": 2}],
+        files=scans,
+    )
+    assert [(i["received"], i.get("received_count")) for i in d.documents] == [(True, 1), (True, 2)]
+    assert list(d.attachments.order_by("id").values_list("document_index", "name")) == [
+        (0, "to-khai.pdf"),
+        (1, "cs-1.pdf"),
+        (1, "cs-2.pdf"),
+        (None, "khac.pdf"),
+    ]
+    files = d.events.get(action="intake").data["files"]
+    assert [(f["document"], f["name"]) for f in files] == [
+        (0, "to-khai.pdf"),
+        (1, "cs-1.pdf"),
+        (1, "cs-2.pdf"),
+        (None, "khac.pdf"),
+    ]
+
+
+def _named(content: bytes, name: str) -> io.BytesIO:
+    handle = io.BytesIO(content)
+    handle.name = name
+    return handle
+
+
+def test_a_refused_file_refuses_the_whole_intake(province: Province) -> None:
+    from motcua.dossiers.attachments import AttachmentTypeNotAllowed
+
+    with pytest.raises(AttachmentTypeNotAllowed):
+        s.dossier_intake(
+            actor=province.users["desk"],
+            procedure=province.procedure("1.001193"),
+            unit=province.commune,
+            channel="counter",
+            applicant=APPLICANT,
+            files=[(0, _named(b"MZ not a document", "virus.exe"))],
+        )
+    assert not Dossier.objects.exists() and not Attachment.objects.exists()
+
+
+# ---------------------------------------------------------------------------- API and pages
+
+
+def _api(username: str) -> Any:
+    from rest_framework.test import APIClient
+
+    from .conftest import PASSWORD
+
+    token = APIClient().post(
+        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, format="json"
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    return client
+
+
+def test_api_supplement_deadline_withdraw_and_correction(province: Province) -> None:
+    p = province
+    d = _in_processing(p, at=local(2026, 3, 2, 8, 0))
+    spec, lead, desk = _api("specialist"), _api("leader"), _api("desk")
+    url = f"/api/v1/dossiers/{d.code}"
+    r = spec.post(
+        url + "/request-supplement",
+        {"version": d.version, "items": ["Bản vẽ"], "deadline": "2099-01-05"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["supplement_due_at"] == "2099-01-05T17:00:00+07:00"
+    assert r.json()["supplement_count"] == 1
+    bad = desk.post(url + "/supplement", {"version": r.json()["version"] + 5}, format="json")
+    assert bad.status_code == 409
+    r = desk.post(url + "/supplement", {"version": r.json()["version"]}, format="json")
+    second = spec.post(
+        url + "/request-supplement",
+        {"version": r.json()["version"], "items": ["Bản sao"]},
+        format="json",
+    )
+    assert second.status_code == 403
+    assert (
+        lead.post(
+            url + "/request-supplement",
+            {"version": r.json()["version"], "items": ["Bản sao"]},
+            format="json",
+        ).status_code
+        == 200
+    )
+
+    done = walk_to_last_step(p, counter_intake(p), local(2026, 3, 2, 9, 0))
+    done = s.dossier_resolve(dossier=done, actor=p.users["leader"], at=local(2026, 3, 3, 9, 0))
+    r = desk.post(
+        f"/api/v1/dossiers/{done.code}/withdraw", {"version": done.version}, format="json"
+    )
+    assert r.status_code == 409 and "withdraw" not in r.json()["allowed_actions"]
+    done = s.dossier_return(
+        dossier=done, actor=p.users["desk"], method="online", at=local(2026, 3, 3, 10, 0)
+    )
+    not_leader = desk.post(
+        f"/api/v1/dossiers/{done.code}/correct",
+        {"version": done.version, "reason": "Sai tên"},
+        format="json",
+    )
+    assert not_leader.status_code == 403
+    wrong_type = lead.post(
+        f"/api/v1/dossiers/{done.code}/correct",
+        {"version": done.version, "reason": "Sai tên", "file": _named(b"MZ", "x.exe")},
+        format="multipart",
+    )
+    assert wrong_type.status_code == 415
+    r = lead.post(
+        f"/api/v1/dossiers/{done.code}/correct",
+        {"version": done.version, "reason": "Sai tên", "file": _named(PDF, "dinh-chinh.pdf")},
+        format="multipart",
+    )
+    assert r.status_code == 200, r.content
+    listed = lead.get(f"/api/v1/dossiers/{done.code}/attachments").json()
+    assert [(a["kind"], a["superseded_at"]) for a in listed] == [("result", None)]
+    history = lead.get(f"/api/v1/dossiers/{done.code}/history").json()
+    assert history[-1]["action"] == "correct" and history[-1]["data"]["reason"] == "Sai tên"
+
+
+def test_citizen_downloads_only_the_corrected_result(province: Province) -> None:
+    from django.test import Client
+
+    p = province
+    d = _returned(p)
+    d.applicant_user = p.users["citizen"]
+    Dossier.objects.filter(pk=d.pk).update(applicant_user=p.users["citizen"])
+    original = Attachment.objects.get(dossier=d, kind=AttachmentKind.RESULT)
+    d = s.dossier_correct(
+        dossier=d,
+        actor=p.users["leader"],
+        reason="Sai ngày sinh",
+        upload=_named(PDF + b"%c\n", "dinh-chinh.pdf"),
+    )
+    corrected = Attachment.objects.get(dossier=d, kind=AttachmentKind.RESULT, corrects=original)
+    client = Client()
+    client.force_login(p.users["citizen"])
+    page = client.get(f"/ho-so-cua-toi/{d.code}/").content.decode()
+    assert "dinh-chinh.pdf" in page and "Sai ngày sinh" in page
+    assert client.get(f"/ho-so-cua-toi/{d.code}/tep/{corrected.pk}/").status_code == 200
+    assert client.get(f"/ho-so-cua-toi/{d.code}/tep/{original.pk}/").status_code == 404
+
+
+def test_correction_notifies_the_applicant(
+    province: Province, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    calls: list[tuple[int, str]] = []
+
+    def fake(*, dossier_id: int, action: str) -> bool:
+        calls.append((dossier_id, action))
+        return True
+
+    monkeypatch.setattr("motcua.notifications.services.notify_applicant", fake)
+    d = _returned(province)
+    with django_capture_on_commit_callbacks(execute=True):
+        s.dossier_correct(dossier=d, actor=province.users["leader"], reason="Sai tên")
+    assert calls == [(d.pk, "correct")]
+
+
+def test_workspace_offers_correction_to_the_leader_only(province: Province) -> None:
+    from django.test import Client
+
+    d = _returned(province)
+    leader, desk = Client(), Client()
+    leader.force_login(province.users["leader"])
+    desk.force_login(province.users["desk"])
+    assert 'id="action-correct"' in leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert 'id="action-correct"' not in desk.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    empty = leader.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/correct/", {"version": d.version, "reason": ""}
+    )
+    assert empty.status_code == 400 and "Vui lòng nêu lý do đính chính." in empty.content.decode()
+    ok = leader.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/correct/",
+        {"version": d.version, "reason": "Sai tên", "file": _named(PDF, "dc.pdf")},
+    )
+    assert ok.status_code == 302
+    page = leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "bản đính chính" in page and "đã được đính chính" in page
+
+
+def test_import_replays_supplements_once_twice_never_answered_and_by_whom(
+    province: Province,
+) -> None:
+    import json
+
+    from motcua.dossiers.importer import import_dossiers, read_lines
+
+    def line(events: list[dict[str, Any]]) -> str:
+        return json.dumps(
+            {
+                "procedure": "2.000001",
+                "unit": province.commune.code,
+                "channel": "counter",
+                "applicant": APPLICANT,
+                "received_at": "2026-03-02T08:00:00+07:00",
+                "events": [{"action": "forward", "at": "2026-03-02T09:00:00+07:00"}, *events],
+            },
+            ensure_ascii=False,
+        )
+
+    twice = line(
+        [
+            {
+                "action": "request-supplement",
+                "at": "2026-03-02T10:00:00+07:00",
+                "items": ["A"],
+                "deadline": "2026-03-06",
+            },
+            {"action": "supplement", "at": "2026-03-03T08:00:00+07:00"},
+            {"action": "request-supplement", "at": "2026-03-03T09:00:00+07:00", "items": ["B"]},
+        ]
+    )
+    by_specialist = line(
+        [
+            {
+                "action": "request-supplement",
+                "at": "2026-03-02T10:00:00+07:00",
+                "items": ["A"],
+                "by": "specialist",
+            },
+            {"action": "supplement", "at": "2026-03-03T08:00:00+07:00"},
+            {
+                "action": "request-supplement",
+                "at": "2026-03-03T09:00:00+07:00",
+                "items": ["B"],
+                "by": "specialist",
+            },
+        ]
+    )
+    bad_deadline = line(
+        [
+            {
+                "action": "request-supplement",
+                "at": "2026-03-02T10:00:00+07:00",
+                "items": ["A"],
+                "deadline": "6/3/2026",
+            }
+        ]
+    )
+    result = import_dossiers(read_lines([twice, by_specialist, bad_deadline]))
+    assert result.imported == 1 and result.failed == 2
+    assert "dòng 2" in result.errors[0] and "request-supplement" in result.errors[0]
+    assert "dòng 3" in result.errors[1] and "deadline" in result.errors[1]
+    d = Dossier.objects.get()
+    assert d.status == Status.SUPPLEMENT_REQUESTED and d.supplement_count == 2
+    first, second = d.events.filter(action="request-supplement").order_by("seq")
+    assert first.data["supplement_due_at"] == "2026-03-06T17:00:00+07:00"
+    assert second.data["repeated"] is True
