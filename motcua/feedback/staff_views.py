@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError
@@ -29,9 +30,9 @@ from motcua.workspace.auth import officer, staff_required
 
 S = FeedbackStatus
 FILTERS = {
-    "open": (_("Đang mở"), "received,accepted,info_requested,answered"),
-    "overdue": (_("Quá hạn"), ""),
-    "all": (_("Tất cả"), ""),
+    "open": (gettext_lazy("Đang mở"), "received,accepted,info_requested,answered"),
+    "overdue": (gettext_lazy("Quá hạn"), ""),
+    "all": (gettext_lazy("Tất cả"), ""),
 }
 
 

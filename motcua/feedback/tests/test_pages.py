@@ -136,3 +136,10 @@ def test_workspace_handles_feedback_step_by_step(province: Province, signed_in) 
     )
     f.refresh_from_db()
     assert f.status == "published"
+
+
+def test_feedback_pages_have_english_as_second_language(province: Province) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get("/phan-anh/gui/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Send feedback" in page and "About officers&#x27; conduct" in page
