@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "motcua.calendars.models.DayKind",
         "UnitLevelEnum": "motcua.units.models.UnitLevel",
         "ProcedureLevelEnum": "motcua.procedures.models.ProcedureLevel",
+        # issue 13 (rules)
+        "FeedbackStatusEnum": "motcua.feedback.models.FeedbackStatus",
+        "FeedbackCategoryEnum": "motcua.feedback.models.Category",
     },
 }
 

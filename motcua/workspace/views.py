@@ -39,6 +39,7 @@ from motcua.dossiers.models import (
     ReturnMethod,
     Status,
 )
+from motcua.dossiers.rules import clock_rule_at
 from motcua.dossiers.selectors import dossier_attachments, dossier_get
 from motcua.dossiers.services import (
     available_actions,
@@ -269,6 +270,9 @@ def _render_dossier(
             "outcomes": Outcome.choices,
             "return_methods": ReturnMethod.choices,
             "today": timezone.localdate(),
+            "clock_rule": clock_rule_at(timezone.now()).value,
+            "supplement_overdue": dossier.supplement_due_at is not None
+            and dossier.supplement_due_at < timezone.now(),
             **_action_context(dossier, actions),
         },
         status=status,

@@ -8,7 +8,12 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -415,7 +420,15 @@ class DossierEformView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Tờ khai điện tử của hồ sơ (schema và dữ liệu)")
+    @extend_schema(
+        summary="Tờ khai điện tử của hồ sơ (schema và dữ liệu)",
+        responses={
+            200: inline_serializer(
+                "DossierEform",
+                {"schema": serializers.JSONField(), "data": serializers.JSONField()},
+            )
+        },
+    )
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
         schema = dossier.procedure_version.record.get("eform")

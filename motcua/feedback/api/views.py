@@ -88,6 +88,65 @@ def staff_payload(f: Feedback, user: Any) -> dict[str, Any]:
     }
 
 
+class _UnitRef(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FeedbackPublicSerializer(serializers.Serializer):
+    """What anyone with the code sees (no personal data; the answer once published)."""
+
+    code = serializers.CharField(help_text="PAKN-yyMMdd-NNNN")
+    category = serializers.ChoiceField(choices=Category.choices)
+    category_label = serializers.CharField()
+    status = serializers.ChoiceField(choices=FeedbackStatus.choices)
+    status_label = serializers.CharField()
+    unit = _UnitRef()
+    received_at = serializers.DateTimeField()
+    answer_due_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    refused_at = serializers.DateTimeField(allow_null=True)
+    refuse_reason = serializers.CharField(allow_blank=True)
+    info_requested_at = serializers.DateTimeField(allow_null=True)
+    info_request = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField(allow_blank=True)
+    likes = serializers.IntegerField()
+    dislikes = serializers.IntegerField()
+
+
+class FeedbackStaffSerializer(FeedbackPublicSerializer):
+    """The whole record, for the staff of the unit."""
+
+    content = serializers.CharField()
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    dossier = serializers.CharField(allow_null=True)
+    reopens = serializers.CharField(allow_null=True)
+    assignee = serializers.CharField(allow_null=True)
+    refuse_due_at = serializers.DateTimeField()
+    ask_more_due_at = serializers.DateTimeField()
+    publish_due_at = serializers.DateTimeField(allow_null=True)
+    info_reply = serializers.CharField(allow_blank=True)
+    info_received_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField()
+    allowed_steps = serializers.ListField(child=serializers.CharField())
+
+
+class FeedbackEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    actor = serializers.CharField()
+    at = serializers.DateTimeField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    data = serializers.JSONField()
+
+
 class FeedbackThrottle(throttling.SimpleRateThrottle):
     scope = "feedback"
 
@@ -140,6 +199,7 @@ class FeedbackListCreateView(_Public):
     throttle_classes = [FeedbackThrottle]
 
     @extend_schema(
+        operation_id="feedback_create",
         summary="Gửi phản ánh, kiến nghị (công khai)",
         request=SubmitSerializer,
         responses={
@@ -173,7 +233,9 @@ class FeedbackListCreateView(_Public):
         )
 
     @extend_schema(
+        operation_id="feedback_list",
         summary="Danh sách phản ánh của đơn vị (cán bộ)",
+        responses={200: FeedbackStaffSerializer(many=True)},
         parameters=[
             OpenApiParameter("status", description="Một hoặc nhiều trạng thái, cách nhau dấu phẩy"),
             OpenApiParameter("unit", description="Mã đơn vị"),
@@ -204,7 +266,11 @@ class FeedbackListCreateView(_Public):
 class FeedbackDetailView(_Public):
     throttle_classes = [ReadThrottle]
 
-    @extend_schema(summary="Tình trạng phản ánh theo mã (công khai)", auth=[])
+    @extend_schema(
+        operation_id="feedback_retrieve",
+        summary="Tình trạng phản ánh theo mã (công khai; cán bộ của đơn vị: toàn bộ hồ sơ)",
+        responses={200: FeedbackPublicSerializer},
+    )
     def get(self, request: Request, code: str) -> Response:
         f = self._feedback(code)
         if (
@@ -223,6 +289,7 @@ class FeedbackInfoView(_Public):
         request=inline_serializer(
             "FeedbackInfo", {"verify": serializers.CharField(), "reply": serializers.CharField()}
         ),
+        responses={200: FeedbackPublicSerializer},
         auth=[],
     )
     def post(self, request: Request, code: str) -> Response:
@@ -238,6 +305,12 @@ class FeedbackReactionView(_Public):
     @extend_schema(
         summary="Thích hoặc không thích trả lời đã công khai (một lần mỗi người)",
         request=inline_serializer("FeedbackReaction", {"liked": serializers.BooleanField()}),
+        responses={
+            201: inline_serializer(
+                "FeedbackReactions",
+                {"likes": serializers.IntegerField(), "dislikes": serializers.IntegerField()},
+            )
+        },
         auth=[],
     )
     def post(self, request: Request, code: str) -> Response:
@@ -254,7 +327,11 @@ class PublishedAnswersView(_Public):
     throttle_classes = [ReadThrottle]
     pagination_class = Pagination
 
-    @extend_schema(summary="Các trả lời phản ánh, kiến nghị đã công khai", auth=[])
+    @extend_schema(
+        summary="Các trả lời phản ánh, kiến nghị đã công khai",
+        responses={200: FeedbackPublicSerializer(many=True)},
+        auth=[],
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(feedback_published(), request, view=self) or []
@@ -304,6 +381,7 @@ def step_view(step: str) -> type[FeedbackStepView]:
         summary=f"{STEP_LABELS[step]} ({step})",
         description=f"Từ trạng thái: {sources}. Vai trò: {roles} của đơn vị xử lý.",
         request=StepSerializer,
+        responses={200: FeedbackStaffSerializer},
     )(post)
     name = "Feedback" + step.title().replace("-", "") + "View"
     return type(name, (FeedbackStepView,), {"step": step, "post": documented})
@@ -312,7 +390,9 @@ def step_view(step: str) -> type[FeedbackStepView]:
 class FeedbackHistoryView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Lịch sử xử lý phản ánh")
+    @extend_schema(
+        summary="Lịch sử xử lý phản ánh", responses={200: FeedbackEventSerializer(many=True)}
+    )
     def get(self, request: Request, code: str) -> Response:
         f = feedback_get(user=request.user, code=code)
         return Response(
