@@ -144,7 +144,7 @@ class FeedbackEventSerializer(serializers.Serializer):
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField()
     note = serializers.CharField(allow_blank=True)
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]  # a field, not .data
 
 
 class FeedbackThrottle(throttling.SimpleRateThrottle):
