@@ -601,3 +601,56 @@ def test_import_replays_supplements_once_twice_never_answered_and_by_whom(
     first, second = d.events.filter(action="request-supplement").order_by("seq")
     assert first.data["supplement_due_at"] == "2026-03-06T17:00:00+07:00"
     assert second.data["repeated"] is True
+
+
+def test_commands_refuse_bad_usage_in_plain_words(data_dir: Any) -> None:
+    from conftest import run_motcua  # the project's root conftest
+
+    bad_job = run_motcua("run-job", "tidy-up", data_dir=data_dir)
+    assert bad_job.returncode == 2 and "unknown job 'tidy-up'" in bad_job.stderr
+    assert "Traceback" not in bad_job.stderr
+    naive = run_motcua(
+        "run-job", "supplement-expiry", "--now", "2027-03-01T08:00", data_dir=data_dir
+    )
+    assert naive.returncode == 2 and "offset" in naive.stderr
+    clock = run_motcua("supplement-clock", "set", "01/03/2027", "shift", data_dir=data_dir)
+    assert clock.returncode == 2 and "is not a date" in clock.stderr
+
+
+def test_counter_page_shows_kind_and_count_and_checks_copies(province: Province) -> None:
+    from django.test import Client
+
+    catalog = copy.deepcopy(CATALOG)
+    for proc in catalog["procedures"]:
+        if proc["code"] == "1.001193":
+            proc["documents"][1] = {"name": "Giấy chứng sinh", "kind": "copy", "count": 2}
+    catalog_import(catalog)
+    client = Client()
+    client.force_login(province.users["desk"])
+    url = f"/can-bo/tiep-nhan/1.001193/?unit={province.commune.code}"
+    page = client.get(url).content.decode()
+    assert "Bản sao: 2 bản" in page and 'name="files-1"' in page
+    form = {
+        "unit": province.commune.code,
+        "kind": "citizen",
+        "name": "Nguyễn Văn An",
+        "phone": "0901234567",
+        "channel": "counter",
+        "documents": ["0", "1"],
+        "count-0": "1",
+        "count-1": "1",
+    }
+    short = client.post(url, form)
+    html = short.content.decode()
+    assert short.status_code == 400
+    assert 'id="err-intake-document-1"' in html
+    assert "“Giấy chứng sinh”: cần 2 bản sao, mới nhận 1." in html
+    assert not Dossier.objects.exists()
+    form["count-1"] = "2"
+    form["files-1"] = [_named(PDF, "cs-1.pdf"), _named(PDF + b"2", "cs-2.pdf")]
+    assert client.post(url, form).status_code == 302
+    d = Dossier.objects.get()
+    assert sorted(d.attachments.values_list("name", flat=True)) == ["cs-1.pdf", "cs-2.pdf"]
+    assert set(d.attachments.values_list("document_index", flat=True)) == {1}
+    detail = client.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "đã nhận 2" in detail and "cs-2.pdf" in detail

@@ -28,14 +28,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         job = JOBS.get(options["job"])
         if job is None:
-            raise CommandError(f"unknown job {options['job']!r}; jobs: {', '.join(JOBS)}")
+            raise CommandError(
+                f"unknown job {options['job']!r}; jobs: {', '.join(JOBS)}", returncode=2
+            )
         now = timezone.now()
         if options["now"]:
             try:
                 now = dt.datetime.fromisoformat(options["now"])
             except ValueError:
-                raise CommandError(f"--now: {options['now']!r} is not an ISO 8601 time") from None
+                raise CommandError(
+                    f"--now: {options['now']!r} is not an ISO 8601 time", returncode=2
+                ) from None
             if now.tzinfo is None:
-                raise CommandError("--now needs an offset, e.g. 2027-03-01T08:00:00+07:00")
+                raise CommandError(
+                    "--now needs an offset, e.g. 2027-03-01T08:00:00+07:00", returncode=2
+                )
         done = job(now=now)
         self.stdout.write(f"{options['job']}: {done}")

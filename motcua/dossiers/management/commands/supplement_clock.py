@@ -22,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["verb"] == "set":
             if not options["date"] or not options["rule"]:
-                raise CommandError("set needs DATE and RULE (restart or shift)")
+                raise CommandError("set needs DATE and RULE (restart or shift)", returncode=2)
             try:
                 day = dt.date.fromisoformat(options["date"])
             except ValueError:
-                raise CommandError(f"{options['date']!r} is not a date YYYY-MM-DD") from None
+                raise CommandError(
+                    f"{options['date']!r} is not a date YYYY-MM-DD", returncode=2
+                ) from None
             SupplementClockSetting.objects.update_or_create(
                 effective_from=day,
                 defaults={"rule": options["rule"], "legal_basis": options["basis"][:255]},
