@@ -654,3 +654,26 @@ def test_counter_page_shows_kind_and_count_and_checks_copies(province: Province)
     assert set(d.attachments.values_list("document_index", flat=True)) == {1}
     detail = client.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "đã nhận 2" in detail and "cs-2.pdf" in detail
+
+
+def test_clock_rule_setting_is_edited_in_the_admin(province: Province) -> None:
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from motcua.dossiers.models import SupplementClockSetting
+    from motcua.dossiers.rules import clock_rule_on
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.vn", "mat-khau-9x")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/dossiers/supplementclocksetting/add/",
+        {"effective_from": "2027-01-01", "rule": "shift", "legal_basis": "Quyết định thử"},
+    )
+    assert response.status_code == 302
+    assert SupplementClockSetting.objects.get().rule == "shift"
+    assert clock_rule_on(dt.date(2026, 12, 31)) == "restart"
+    assert clock_rule_on(dt.date(2027, 1, 1)) == "shift"
+    assert client.get("/admin/feedback/feedback/").status_code == 200
