@@ -143,3 +143,32 @@ def test_feedback_pages_have_english_as_second_language(province: Province) -> N
     client.cookies["django_language"] = "en"
     page = client.get("/phan-anh/gui/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Send feedback" in page and "About officers&#x27; conduct" in page
+
+
+def test_a_citizen_sends_feedback_about_their_dossier(province: Province) -> None:
+    from motcua.dossiers.services import dossier_intake
+    from motcua.dossiers.tests.conftest import APPLICANT
+
+    d, _ = dossier_intake(
+        actor=province.users["citizen"],
+        procedure=province.procedure("1.001193"),
+        unit=province.commune,
+        channel="online",
+        applicant=APPLICANT,
+    )
+    client = Client()
+    client.force_login(province.users["citizen"])
+    link = f"/phan-anh/gui/?ho-so={d.code}"
+    assert link in client.get(f"/ho-so-cua-toi/{d.code}/").content.decode()
+    assert f'value="{d.code}"' in client.get(link).content.decode()
+    client.post(
+        link,
+        {
+            "category": "conduct",
+            "content": "Chưa được tiếp nhận sau 3 ngày.",
+            "name": "An",
+            "phone": "0901234567",
+            "dossier_code": d.code,
+        },
+    )
+    assert Feedback.objects.get().dossier == d and Feedback.objects.get().unit == province.commune
