@@ -677,3 +677,30 @@ def test_clock_rule_setting_is_edited_in_the_admin(province: Province) -> None:
     assert clock_rule_on(dt.date(2026, 12, 31)) == "restart"
     assert clock_rule_on(dt.date(2027, 1, 1)) == "shift"
     assert client.get("/admin/feedback/feedback/").status_code == 200
+
+
+def test_citizen_pages_do_not_offer_withdrawal_once_resolved(province: Province) -> None:
+    from django.test import Client
+
+    p = province
+    d, _ = s.dossier_intake(
+        actor=p.users["citizen"],
+        procedure=p.procedure("2.000001"),
+        unit=p.commune,
+        channel="online",
+        applicant=APPLICANT,
+        at=local(2026, 3, 2, 8, 0),
+    )
+    client = Client()
+    client.force_login(p.users["citizen"])
+    withdraw = f"/ho-so-cua-toi/{d.code}/rut-ho-so/"
+    assert withdraw in client.get(f"/ho-so-cua-toi/{d.code}/").content.decode()
+    d = s.dossier_accept(dossier=d, actor=p.users["desk"], at=local(2026, 3, 2, 8, 30))
+    d = walk_to_last_step(p, d, local(2026, 3, 2, 9, 0))
+    d = s.dossier_resolve(dossier=d, actor=p.users["leader"], at=local(2026, 3, 3, 9, 0))
+    assert withdraw not in client.get(f"/ho-so-cua-toi/{d.code}/").content.decode()
+    page = client.get(withdraw, follow=True).content.decode()
+    assert "Hồ sơ đã có kết quả hoặc đã kết thúc, không thể rút." in page
+    assert client.post(withdraw, {"version": d.version}).status_code == 302
+    d.refresh_from_db()
+    assert d.status == Status.RESOLVED
