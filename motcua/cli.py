@@ -33,6 +33,8 @@ COMMANDS = {
     # The national public service portal (issue 14).
     "national": "national portal (DVCQG): reconcile [--since DATE], resend CODE...",
     "national-sim": "run a STAND-IN of the national portal for the demo (not the real one)",
+    # issue 13 (rules)
+    "supplement-clock": "the clock rule on supplement (restart or shift) by effective date",
     "manage": "run any Django management command",
 }
 

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 ]
 if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# --- issue 13 (rules): citizen feedback (phản ánh, kiến nghị) ---
+INSTALLED_APPS += ["motcua.feedback"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -302,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "motcua.calendars.models.DayKind",
         "UnitLevelEnum": "motcua.units.models.UnitLevel",
         "ProcedureLevelEnum": "motcua.procedures.models.ProcedureLevel",
+        # issue 13 (rules)
+        "FeedbackStatusEnum": "motcua.feedback.models.FeedbackStatus",
+        "FeedbackCategoryEnum": "motcua.feedback.models.Category",
     },
 }
 
@@ -340,3 +345,9 @@ MOTCUA_DVCQG_RECONCILE_DAYS = env_int("MOTCUA_DVCQG_RECONCILE_DAYS", 30)
 # Hosts the inbound file links may point at (default: the portal's own host).
 MOTCUA_DVCQG_FILE_HOSTS = env_list("MOTCUA_DVCQG_FILE_HOSTS", "")
 # --- end DVCQG -------------------------------------------------------------------------
+# --- issue 13 (rules) ---
+# Working days an applicant has to bring a supplement when neither the request nor the
+# procedure says (CONTRACT.md §3).
+MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
+# Public feedback form: submissions per client.
+MOTCUA_FEEDBACK_RATE = env("MOTCUA_FEEDBACK_RATE", "5/min")

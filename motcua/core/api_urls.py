@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("motcua.reports.api.urls")),
     # The national public service portal (issue 14).
     path("", include("motcua.integrations.dvcqg.urls")),
+    # issue 13 (rules): citizen feedback
+    path("", include("motcua.feedback.api.urls")),
 ]

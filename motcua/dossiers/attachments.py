@@ -74,15 +74,23 @@ def attachment_add(
     name: str | None,
     kind: str = AttachmentKind.DOCUMENT,
     document_index: int | None = None,
+    correction: bool = False,
 ) -> Attachment:
-    """Check who may attach, the size and the type; store the file; record it."""
+    """Check who may attach, the size and the type; store the file; record it.
+    ``correction``: the corrected result of a returned dossier, called by
+    ``services.dossier_correct`` once it checked the leader."""
     if kind not in AttachmentKind.values:
         raise DossierInvalid(
             {"kind": [f"Loại tệp phải là một trong: {', '.join(AttachmentKind.values)}."]}
         )
     # A closed dossier takes no new files, except the official form the system issues for
     # the act that closed it (form 03 at refusal, form 05 at a stop).
-    if dossier.is_final and not (actor is None and kind == AttachmentKind.FORM):
+    corrected_result = correction and kind == AttachmentKind.RESULT
+    if (
+        dossier.is_final
+        and not (actor is None and kind == AttachmentKind.FORM)
+        and not corrected_result
+    ):
         raise DossierInvalid({"file": ["Hồ sơ đã kết thúc, không thể thêm tệp."]})
     kinds = actor_kinds(dossier, actor)
     staff = kinds & {Actor.DESK, Actor.SPECIALIST, Actor.LEADER, Actor.HOLDER, Actor.UNIT_ADMIN}

@@ -31,6 +31,7 @@ from motcua.units.models import Unit
 FIRST_ONLINE_ACTIONS = {Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.WITHDRAW}
 EVENT_KEYS = {"action", "at", "by", "note"} | {
     "reason", "items", "amount", "method", "extended_due_at", "assignee", "outcome", "reference",
+    "deadline",
 }  # fmt: skip
 
 
@@ -115,6 +116,11 @@ def _event_params(event: dict[str, Any], where: str) -> dict[str, Any]:
         isinstance(params["amount"], bool) or not isinstance(params["amount"], int)
     ):
         raise LineError(f"{where}.amount: phải là số nguyên (đồng)")
+    if "deadline" in params:
+        try:
+            params["deadline"] = dt.date.fromisoformat(str(params["deadline"]))
+        except ValueError:
+            raise LineError(f"{where}.deadline: phải là ngày YYYY-MM-DD") from None
     if "extended_due_at" in params:
         params["extended_due_at"] = _instant(params["extended_due_at"], f"{where}.extended_due_at")
     return params

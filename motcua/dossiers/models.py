@@ -133,6 +133,15 @@ class Dossier(models.Model):
         related_name="assigned_dossiers",
     )
     status_before_supplement = models.CharField(max_length=24, blank=True)
+    # Supplement limits (CONTRACT.md §3): how many requests so far (a second one is a
+    # leader's), until when the applicant has to answer the open one, and when the
+    # scheduled job found it expired (listed for the desk and the leader).
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    supplement_due_at = models.DateTimeField(null=True, blank=True)
+    supplement_expired_at = models.DateTimeField(null=True, blank=True)
+    # The e-form declaration (tờ khai điện tử) as filled in, valid against the schema of
+    # the procedure version.
+    eform_data = models.JSONField(_("tờ khai điện tử"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -168,6 +177,7 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["step_unit", "status"]),
             models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["status", "supplement_due_at"], name="dossier_supplement_due"),
             # Lists are newest first: a page is read from this index, not sorted.
             models.Index(fields=["-created_at", "-id"], name="dossier_newest_first"),
         ]
@@ -267,9 +277,37 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # A corrected result (đính chính) replaces an earlier one; both stay.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClockRule(models.TextChoices):
+    RESTART = "restart", _("Tính lại toàn bộ thời hạn từ ngày bổ sung")
+    SHIFT = "shift", _("Lùi thời hạn bằng thời gian chờ bổ sung")
+
+
+class SupplementClockSetting(models.Model):
+    """The clock rule on supplement (CONTRACT.md §3), effective-dated: a supplement made on
+    date D follows the row with the latest ``effective_from`` on or before D (none: restart)."""
+
+    effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    rule = models.CharField(_("cách tính"), max_length=8, choices=ClockRule.choices)
+    legal_basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cách tính thời hạn khi bổ sung")
+        verbose_name_plural = _("cách tính thời hạn khi bổ sung")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.rule}"

@@ -37,4 +37,18 @@ class OutboxConfig(AppConfig):
             cron={"hour": 1, "minute": 15},
             slot_format="%Y-%m-%d",
         )
+        # Jobs of issue 13's rules (their functions live in their apps).
+        register_job(
+            "supplement-expiry",
+            "motcua.dossiers.jobs.supplement_expiry",
+            label="Hồ sơ quá hạn bổ sung: từ chối hoặc báo một cửa và lãnh đạo",
+            cron={"minute": "*/15"},
+        )
+        register_job(
+            "feedback-reminders",
+            "motcua.feedback.jobs.feedback_reminders",
+            label="Nhắc hạn xử lý phản ánh, kiến nghị",
+            cron={"hour": 7, "minute": 30},
+            slot_format="%Y-%m-%d",
+        )
         register_background("motcua.forms.services.form_archive")

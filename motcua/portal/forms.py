@@ -173,6 +173,15 @@ class RatingForm(CitizenFormMixin, forms.Form):
             "invalid_choice": _("Chọn mức hài lòng từ 1 đến 5."),
         },
     )
+    # "Like/dislike" of the service (Decision 766/QĐ-TTg indicator 5.4 counts dislikes).
+    liked = forms.TypedChoiceField(
+        label=_("Bạn thích hay không thích cách giải quyết hồ sơ này? (không bắt buộc)"),
+        choices=[("1", _("👍 Thích")), ("0", _("👎 Không thích"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     comment = forms.CharField(
         label=_("Góp ý (không bắt buộc)"),
         required=False,

@@ -117,6 +117,7 @@ def lookup_rating(request: HttpRequest, code: str) -> HttpResponse:
             dossier=dossier,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
+            liked=form.cleaned_data.get("liked"),
             user=request.user,
             via_lookup=True,
         )

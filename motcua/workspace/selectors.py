@@ -83,6 +83,14 @@ LISTS: list[ListDef] = [
         frozenset({Role.DESK, Role.SPECIALIST, Role.LEADER}),
         "-received",
     ),
+    # issue 13 (rules): supplement requests past their deadline (CONTRACT.md §3).
+    ListDef(
+        "supplement_expired",
+        _("Quá hạn bổ sung"),
+        _("Người nộp chưa bổ sung dù đã quá hạn bổ sung: liên hệ hoặc xử lý theo quy định."),
+        frozenset({Role.DESK, Role.LEADER}),
+        "-received",
+    ),
     ListDef(
         "payment",
         _("Chờ thực hiện nghĩa vụ tài chính"),
@@ -156,6 +164,8 @@ def list_filters(user: Any, staff: Staff, now: dt.datetime) -> dict[str, Q]:
         "due_soon": Q(status__in=RUNNING, due_at__gte=now, due_at__lte=soon) & mine_units,
         "overdue": Q(status__in=RUNNING, due_at__lt=now) & mine_units,
         "supplement": Q(status=Status.SUPPLEMENT_REQUESTED) & mine_units,
+        "supplement_expired": Q(status=Status.SUPPLEMENT_REQUESTED, supplement_due_at__lt=now)
+        & mine_units,
         "payment": Q(status=Status.AWAITING_PAYMENT) & mine_units,
         "ready": Q(status=Status.RESOLVED) & mine_units,
         "all": Q(),

@@ -79,6 +79,7 @@ class RatingRequestSerializer(serializers.Serializer):
     verify = serializers.CharField(max_length=16)
     score = serializers.IntegerField()
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    liked = serializers.BooleanField(required=False, allow_null=True, help_text="Thích/không thích")
 
 
 class LookupRatingView(_Base):
@@ -110,12 +111,14 @@ class LookupRatingView(_Base):
             score=data.get("score"),
             comment=data.get("comment", ""),
             via_lookup=True,
+            liked=data.get("liked"),
         )
         return Response(
             {
                 "code": dossier.code,
                 "score": rating.score,
                 "comment": rating.comment,
+                "liked": rating.liked,
                 "created_at": rating.created_at.isoformat(),
             },
             status=status.HTTP_201_CREATED,
