@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.core.signin.SecondFactorMiddleware",  # issue 11: the second factor at every door
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -276,3 +277,13 @@ MOTCUA_IDLE_TIMEOUT_SECONDS = env_int("MOTCUA_IDLE_TIMEOUT_SECONDS", 1800)
 # Payment provider of the citizens' portal; empty means the labelled sandbox provider.
 MOTCUA_PAYMENT_PROVIDER = env("MOTCUA_PAYMENT_PROVIDER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Security hardening (issue 11) ---------------------------------------------------------
+# One sign-in policy for every door: the only authentication backend applies the lockout.
+AUTHENTICATION_BACKENDS = ["motcua.core.signin.PolicyBackend"]
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+MOTCUA_TRUSTED_PROXIES = env("MOTCUA_TRUSTED_PROXIES", "")
+# Rate-limit and lockout counters: the database table, or Redis when this is set.
+MOTCUA_REDIS_URL = env("MOTCUA_REDIS_URL", "")
+# Lifetime of an API token.
+MOTCUA_TOKEN_HOURS = env_int("MOTCUA_TOKEN_HOURS", 8)

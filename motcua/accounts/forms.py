@@ -143,8 +143,31 @@ class CitizenLoginForm(CitizenFormMixin, AuthenticationForm):
             self.cleaned_data["username"] = username_for(identifier)
         return super().clean()
 
+    def get_invalid_login_error(self) -> ValidationError:
+        wait = int(getattr(self.request, "signin_locked", 0) or 0)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            return ValidationError(
+                _(
+                    "Tài khoản tạm bị khóa đăng nhập từ máy này %(minutes)d phút do nhập sai "
+                    "nhiều lần."
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        return super().get_invalid_login_error()
+
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
+        from motcua.core.signin import SecondFactor, second_factor_of
+
+        if second_factor_of(user) is not SecondFactor.NONE:
+            # One policy for every door: this door has no second factor, so an account that
+            # needs one signs in where it is asked.
+            raise ValidationError(
+                _("Tài khoản cán bộ dùng xác thực hai lớp: hãy đăng nhập tại trang cán bộ."),
+                code="second_factor",
+            )
         profile = getattr(user, "citizen_profile", None)
         if profile is not None and not profile.is_verified:
             raise ValidationError(self.error_messages["unverified"], code="unverified")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +27,16 @@ def audit_record(
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a bearer token; the raw key is returned once and never stored."""
+    """Issue a bearer token valid ``MOTCUA_TOKEN_HOURS`` (8); the raw key is returned once
+    and never stored."""
     raw = ApiToken.new_raw_key()
-    token = ApiToken.objects.create(user=user, key_hash=hash_token(raw), name=name)
+    hours = int(getattr(settings, "MOTCUA_TOKEN_HOURS", 8))
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token(raw),
+        name=name,
+        expires_at=timezone.now() + timedelta(hours=hours),
+    )
     audit_record(actor=user, action="token.create", target=f"token:{token.pk}")
     return token, raw
 
