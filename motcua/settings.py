@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
+    "motcua.core.middleware.DatabaseBusyMiddleware",  # issue 11: locked database → 503
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -287,3 +288,8 @@ MOTCUA_TRUSTED_PROXIES = env("MOTCUA_TRUSTED_PROXIES", "")
 MOTCUA_REDIS_URL = env("MOTCUA_REDIS_URL", "")
 # Lifetime of an API token.
 MOTCUA_TOKEN_HOURS = env_int("MOTCUA_TOKEN_HOURS", 8)
+# Stored files (applicants' documents, forms) are the server owner's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Backups keep times to the microsecond (history hashes cover them).
+SERIALIZATION_MODULES = {"mcjson": "motcua.core.exactjson"}
