@@ -78,16 +78,6 @@ class EnrolmentNeeded(exceptions.PermissionDenied):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every error body (CONTRACT.md §2): ``detail`` and, for bad fields, one list of
-    messages per field."""
-
-    detail = serializers.CharField()
-
-
-_ERROR = ErrorSerializer
-
-
 class TokenView(APIView):
     """Exchange a username, password and (when the user has a second factor) a TOTP code for
     a bearer token that expires; DELETE revokes the token in use. The same lockout, rate
@@ -106,10 +96,6 @@ class TokenView(APIView):
                 "Token",
                 {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()},
             ),
-            400: _ERROR,
-            401: _ERROR,
-            403: _ERROR,
-            429: _ERROR,
         },
         summary="Lấy mã truy cập (token)",
         auth=[],
@@ -155,7 +141,7 @@ class TokenView(APIView):
 
     @extend_schema(
         request=None,
-        responses={204: None, 400: _ERROR, 401: _ERROR},
+        responses={204: None},
         summary="Thu hồi mã truy cập đang dùng",
     )
     def delete(self, request: Request) -> Response:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.text import comparable, fold
+from motcua.core.validation import is_ascii_int
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierError, DossierInvalid
 from motcua.dossiers.models import ApplicantKind, AttachmentKind, Channel
@@ -91,7 +92,9 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         for upload in files:
             for _key, msgs in _check_upload(upload, "files").items():
                 errors.setdefault("files", []).extend(f"{upload.name}: {m}" for m in msgs)
-        ticked = [int(i) for i in request.POST.getlist("documents") if i.isdigit()]
+        ticked = [
+            int(i) for i in request.POST.getlist("documents") if is_ascii_int(i) and len(i) < 6
+        ]
         applicant = {
             key: request.POST.get(key, "")
             for key in ("kind", "name", "id_number", "phone", "email", "address")

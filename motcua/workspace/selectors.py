@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.calendars.selectors import working_calendar
 from motcua.core.text import fold
+from motcua.core.validation import iso_date
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.selectors import dossier_scope
 from motcua.units.models import Role
@@ -191,7 +192,7 @@ class ListQuery:
     def from_params(cls, params: Any, default_key: str) -> ListQuery:
         def day(name: str) -> dt.date | None:
             try:
-                return dt.date.fromisoformat(params.get(name, ""))
+                return iso_date(params.get(name, ""))
             except ValueError:
                 return None
 

@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
     AttachmentTypeNotAllowed,
@@ -285,8 +286,8 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
     if action == Action.REQUEST_PAYMENT:
         raw = post.get("amount", "").replace(".", "").replace(",", "").replace(" ", "")
         try:
-            amount = int(raw)
-            if amount <= 0:
+            amount = ascii_int(raw)
+            if not 0 < amount <= 10**15:
                 raise ValueError
             params["amount"] = amount
         except ValueError:
@@ -295,7 +296,7 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
         params["reference"] = post.get("reference", "").strip()[:100]
     if action == Action.EXTEND:
         try:
-            day = dt.date.fromisoformat(post.get("extended_date", ""))
+            day = iso_date(post.get("extended_date", ""))
             at = dt.time.fromisoformat(post.get("extended_time", "") or "17:00")
             params["extended_due_at"] = dt.datetime.combine(
                 day, at, tzinfo=timezone.get_current_timezone()
@@ -530,8 +531,8 @@ def register_view(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit", "")
     if unit_code and request.GET.get("format"):
         try:
-            start = dt.date.fromisoformat(request.GET.get("from", ""))
-            end = dt.date.fromisoformat(request.GET.get("to", ""))
+            start = iso_date(request.GET.get("from", ""))
+            end = iso_date(request.GET.get("to", ""))
         except ValueError:
             errors["period"] = _("Chọn ngày bắt đầu và ngày kết thúc.")
         else:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.pagination import Pagination
+from motcua.core.validation import query_bool
 from motcua.dossiers.api.serializers import (
     ActionSerializer,
     AttachmentSerializer,
@@ -129,7 +130,7 @@ class DossierListCreateView(APIView):
                 {"status": [f"Trạng thái không hợp lệ; dùng: {', '.join(Status.values)}."]}
             )
         overdue_raw = params.get("overdue")
-        overdue = None if overdue_raw in (None, "") else overdue_raw.lower() in {"1", "true", "yes"}
+        overdue = query_bool("overdue", overdue_raw)
         dossiers = dossier_list(
             user=request.user,
             status=params.get("status", ""),
