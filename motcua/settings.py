@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # issue 11: Swagger UI and Redoc served from here (CSP)
     "motcua.core",
     "motcua.units",
     "motcua.procedures",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "motcua.core.signin.SecondFactorMiddleware",  # issue 11: the second factor at every door
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 11: Content-Security-Policy
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -246,6 +248,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Served by this site, not a CDN (the Content-Security-Policy allows only 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Issue 11: every error status each operation may return, with the one error body.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -296,5 +302,23 @@ MOTCUA_TOKEN_HOURS = env_int("MOTCUA_TOKEN_HOURS", 8)
 # Stored files (applicants' documents, forms) are the server owner's only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames only from this
+# site, no inline script or style, no plugins, forms post only here, no framing.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Backups keep times to the microsecond (history hashes cover them).
 SERIALIZATION_MODULES = {"mcjson": "motcua.core.exactjson"}
