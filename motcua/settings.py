@@ -281,6 +281,8 @@ MOTCUA_SAME_DAY_CUTOFF = env("MOTCUA_SAME_DAY_CUTOFF", "15:00")
 MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
 # All the files of one dossier together; 0 means ten times the per-file limit.
 MOTCUA_MAX_DOSSIER_UPLOAD_MB = env_int("MOTCUA_MAX_DOSSIER_UPLOAD_MB", 0)
+# Most files one dossier may hold (issue 11).
+MOTCUA_MAX_DOSSIER_FILES = env_int("MOTCUA_MAX_DOSSIER_FILES", 50)
 # Staff sign-in: a second factor (TOTP) for leaders and administrators, lockout, idle timeout.
 MOTCUA_REQUIRE_TOTP = env_bool("MOTCUA_REQUIRE_TOTP", False)
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)

@@ -34,4 +34,4 @@ def _strict_strings() -> None:
         return original(self, data)
 
     to_internal_value._motcua_strict = True  # type: ignore[attr-defined]
-    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign]
+    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]

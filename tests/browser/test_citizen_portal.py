@@ -25,6 +25,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 
+from motcua.dossiers.tests.files import PDF
+
 pytestmark = pytest.mark.browser
 
 UNIT = "000.01.50.H99"  # Ủy ban nhân dân phường Mẫu Sơn (demo catalogue)
@@ -32,7 +34,7 @@ PERMIT = "1.013225"
 PASSWORD = "Mat-khau-2025!"
 EMAIL = "le.thi.cuc@example.vn"
 PHONE = "0987654321"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 Wait = Callable[[Any], Any]
 Shot = Callable[[Any, str], Any]
 
