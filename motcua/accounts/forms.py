@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.crypto import blind_index
 from motcua.dossiers.validation import applicant_clean
 
 REQUIRED = _("Vui lòng nhập thông tin này.")
@@ -183,7 +184,7 @@ def username_for(identifier: str) -> str:
         return identifier.lower()
     digits = identifier.replace(" ", "").replace(".", "")
     if digits.isdigit() or digits.startswith("+"):
-        match = users.filter(citizen_profile__phone=digits).order_by("pk").first()
+        match = users.filter(citizen_profile__phone_hash=blind_index(digits)).order_by("pk").first()
         if match is not None:
             return str(match.get_username())
     return identifier

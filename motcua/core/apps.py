@@ -10,12 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from motcua.core import signals, signin
+        from motcua.core import logfilters, signals, signin
 
         # The admin has no sign-in of its own: one policy for every door (CONTRACT.md §2).
         admin.site.login = signin.admin_login  # type: ignore[method-assign]
         admin.site.has_permission = signin.admin_has_permission  # type: ignore[method-assign]
         del signals
+        logfilters.install()
         _strict_strings()
 
 

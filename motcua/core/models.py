@@ -90,3 +90,39 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw which dossier's personal data, when, through which door (issue 11): one row
+    per dossier shown to a user other than its applicant, on a staff page or the API. The
+    unit administrator reads the rows of the unit's dossiers in the admin."""
+
+    class Channel(models.TextChoices):
+        WORKSPACE = "workspace", _("trang cán bộ")
+        API = "api", _("API")
+        FORM = "form", _("biểu mẫu")
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người xem"),
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("hồ sơ"),
+    )
+    channel = models.CharField(_("qua"), max_length=16, choices=Channel.choices)
+    ip = models.CharField(_("địa chỉ máy"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xem dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xem dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.dossier_id}"

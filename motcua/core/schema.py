@@ -46,8 +46,12 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             if method != "get":
                 wanted.update(_WRITES)
             for code, text in wanted.items():
-                responses.setdefault(
-                    code,
-                    {"description": text, "content": {"application/json": {"schema": ref}}},
-                )
+                body = {"description": text, "content": {"application/json": {"schema": ref}}}
+                if code == "400":
+                    # A 400 names the fields that were wrong, each with a list of messages,
+                    # whatever the field is called: always the one open error body.
+                    body["description"] = responses.get(code, {}).get("description") or text
+                    responses[code] = body
+                else:
+                    responses.setdefault(code, body)
     return result

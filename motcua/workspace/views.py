@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.services import personal_data_viewed
 from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
@@ -268,6 +269,9 @@ def _render_dossier(
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_get(user=officer(request), code=code)
+    personal_data_viewed(
+        request=request, user=request.user, dossiers=[dossier], channel="workspace"
+    )
     return _render_dossier(request, dossier)
 
 
