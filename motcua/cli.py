@@ -26,6 +26,8 @@ COMMANDS = {
     "rebuild-stats": "recompute the statistics summary from the dossiers",
     "check-stats": "compare the statistics summary with a full recomputation",
     "clean-uploads": "delete files of online submissions never sent (run daily)",
+    "rotate-field-keys": "re-encrypt personal data with the first MOTCUA_FIELD_KEYS key",
+    "purge-counters": "delete expired rate-limit and lockout counters (run daily)",
     "manage": "run any Django management command",
 }
 

@@ -304,6 +304,8 @@ MOTCUA_TOKEN_HOURS = env_int("MOTCUA_TOKEN_HOURS", 8)
 # Personal data at rest: the key names of the field encryption (first encrypts; all decrypt).
 # The key itself is derived from MOTCUA_SECRET_KEY and the name (motcua.core.crypto).
 SALT_KEY = env_list("MOTCUA_FIELD_KEYS", "motcua-personal-data-1")
+# Earlier secret keys: still accepted for signatures and for decrypting personal data.
+SECRET_KEY_FALLBACKS = env_list("MOTCUA_SECRET_KEY_FALLBACKS", "")
 # Stored files (applicants' documents, forms) are the server owner's only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -4,7 +4,9 @@ by someone else is logged and shown to the unit administrator; reset tokens stay
 
 from __future__ import annotations
 
+import io
 import logging
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -128,3 +130,30 @@ def test_password_reset_tokens_stay_out_of_the_logs(
         Client().get(token_path)
         logging.getLogger("django.request").warning("Not Found: %s", token_path)
     assert "0123456789abcdef0123456789abcdef" not in caplog.text
+
+
+def test_field_keys_rotate_without_losing_data(dossier: Dossier, settings: Any) -> None:
+    from django.core.management import call_command
+
+    from motcua.dossiers.models import Dossier as Model
+
+    before = _raw("dossiers_dossier", "applicant_phone", dossier.pk)
+    settings.SALT_KEY = ["motcua-personal-data-2", *settings.SALT_KEY]
+    for field in ("applicant_phone", "applicant_id_number", "applicant_address"):
+        Model._meta.get_field(field).__dict__.pop("keys", None)
+        Model._meta.get_field(field).__dict__.pop("f", None)
+    try:
+        assert Model.objects.get(pk=dossier.pk).applicant_phone == APPLICANT["phone"]
+        call_command("rotate_field_keys", stdout=io.StringIO())
+        after = _raw("dossiers_dossier", "applicant_phone", dossier.pk)
+        assert after != before
+        # Readable with the new key alone.
+        settings.SALT_KEY = ["motcua-personal-data-2"]
+        for field in ("applicant_phone", "applicant_id_number", "applicant_address"):
+            Model._meta.get_field(field).__dict__.pop("keys", None)
+            Model._meta.get_field(field).__dict__.pop("f", None)
+        assert Model.objects.get(pk=dossier.pk).applicant_phone == APPLICANT["phone"]
+    finally:
+        for field in ("applicant_phone", "applicant_id_number", "applicant_address"):
+            Model._meta.get_field(field).__dict__.pop("keys", None)
+            Model._meta.get_field(field).__dict__.pop("f", None)
