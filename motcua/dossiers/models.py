@@ -6,11 +6,14 @@ through ``motcua.dossiers.selectors``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.crypto import EncryptedChar, blind_index
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.units.models import Unit
 
@@ -106,10 +109,15 @@ class Dossier(models.Model):
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
     applicant_name_folded = models.CharField(max_length=255, db_index=True, editable=False)
-    applicant_id_number = models.CharField(_("số giấy tờ"), max_length=32, blank=True)
-    applicant_phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
+    # Personal data, encrypted at rest (motcua.core.crypto); found by the keyed hashes.
+    applicant_id_number = EncryptedChar(_("số giấy tờ"), max_length=32, blank=True)
+    applicant_phone = EncryptedChar(_("điện thoại"), max_length=16, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
-    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_address = EncryptedChar(_("địa chỉ"), max_length=500, blank=True)
+    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    applicant_phone_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -184,6 +192,17 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The keyed hashes follow the encrypted values they index.
+        self.applicant_phone_hash = blind_index(self.applicant_phone)
+        self.applicant_id_hash = blind_index(self.applicant_id_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"applicant_phone", "applicant_id_number"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "applicant_phone_hash", "applicant_id_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> int:

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.accounts.ratelimit import client_ip, rate_limited
 from motcua.core.errors import DomainError
+from motcua.core.ratelimit import client_ip, rate_limited
 from motcua.feedback.forms import FeedbackForm, InfoForm, LookupForm
 from motcua.feedback.selectors import feedback_public, feedback_published
 from motcua.feedback.services import (

@@ -51,4 +51,12 @@ class OutboxConfig(AppConfig):
             cron={"hour": 7, "minute": 30},
             slot_format="%Y-%m-%d",
         )
+        # Issue 11: expired rate-limit and lockout counters.
+        register_job(
+            "purge-counters",
+            "motcua.core.jobs.purge_counters",
+            label="Xóa bộ đếm giới hạn truy cập đã hết hạn",
+            cron={"hour": 3, "minute": 20},
+            slot_format="%Y-%m-%d",
+        )
         register_background("motcua.forms.services.form_archive")

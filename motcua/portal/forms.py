@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.forms import REQUIRED, CitizenFormMixin
 from motcua.dossiers.attachments import detect_type, max_file_bytes
 from motcua.dossiers.validation import applicant_clean
+from motcua.portal.lookup import verify_well_formed
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
 
@@ -216,7 +217,7 @@ class LookupForm(CitizenFormMixin, forms.Form):
 
     def clean_verify(self) -> str:
         value = str(self.cleaned_data.get("verify") or "").strip()
-        if value and not (len(value) == 4 and value.isdigit()):
+        if value and not verify_well_formed(value):
             raise forms.ValidationError(_("Nhập đúng 4 chữ số."))
         return value
 

@@ -722,11 +722,20 @@ def catalog_import_file(path: str) -> ImportReport:
             data = json.load(handle)
     except FileNotFoundError as exc:
         raise CatalogError([f"{path}: no such file"]) from exc
+    except IsADirectoryError as exc:
+        raise CatalogError([f"{path}: is a directory, not a catalogue file"]) from exc
     except UnicodeDecodeError as exc:
         raise CatalogError([f"{path}: not UTF-8 text ({exc.reason})"]) from exc
     except json.JSONDecodeError as exc:
         raise CatalogError([f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from exc
-    return catalog_import(data)
+    except RecursionError as exc:
+        raise CatalogError([f"{path}: JSON nested too deeply"]) from exc
+    except OSError as exc:
+        raise CatalogError([f"{path}: {exc.strerror or exc}"]) from exc
+    try:
+        return catalog_import(data)
+    except RecursionError as exc:
+        raise CatalogError([f"{path}: JSON nested too deeply"]) from exc
 
 
 def catalog_export() -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validation import iso_date
 from motcua.dossiers.models import Dossier, Status
 from motcua.procedures.models import Field, Procedure
 from motcua.reports.models import FLOW_COLUMNS, StatDelta
@@ -596,7 +597,7 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return iso_date(str(value))
     except ValueError:
         raise StatsError(
             gettext("%(name)s: “%(value)s” không phải ngày dạng YYYY-MM-DD.")

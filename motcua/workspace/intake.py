@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.text import comparable, fold
+from motcua.core.validation import is_ascii_int
 from motcua.dossiers.errors import DossierError, DossierInvalid
 from motcua.dossiers.models import ApplicantKind, Channel
 from motcua.dossiers.services import dossier_intake
@@ -100,10 +101,10 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                 errors.setdefault("files", []).extend(f"{upload.name}: {m}" for m in msgs)
         ticked: list[Any] = []
         for raw in request.POST.getlist("documents"):
-            if not raw.isdigit():
+            if not (is_ascii_int(raw) and len(raw) < 6):
                 continue
             count_raw = request.POST.get(f"count-{raw}", "").strip()
-            if count_raw.isdigit():
+            if is_ascii_int(count_raw) and len(count_raw) < 6:
                 ticked.append({"index": int(raw), "count": int(count_raw)})
             elif count_raw:
                 errors[f"document-{raw}"] = [_("Số bản là số nguyên.")]

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.crypto import blind_index, digits_of
 from motcua.core.text import fold
+from motcua.core.validation import iso_date
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.selectors import dossier_scope
 from motcua.units.models import Role
@@ -201,7 +203,7 @@ class ListQuery:
     def from_params(cls, params: Any, default_key: str) -> ListQuery:
         def day(name: str) -> dt.date | None:
             try:
-                return dt.date.fromisoformat(params.get(name, ""))
+                return iso_date(params.get(name, ""))
             except ValueError:
                 return None
 
@@ -219,14 +221,16 @@ class ListQuery:
 
 
 def search_q(text: str) -> Q:
-    """Code, applicant name (accent-insensitive), phone or ID number."""
+    """Code, applicant name (accent-insensitive), or the whole phone or ID number (those are
+    encrypted at rest and found by their keyed hash, so a part of one finds nothing)."""
     match = Q(code__icontains=text)
     folded = fold(text)
     if folded:
         match |= Q(applicant_name_folded__contains=folded)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4:
-        match |= Q(applicant_phone__contains=digits) | Q(applicant_id_number__contains=digits)
+    digits = digits_of(text)
+    if len(digits) >= 9:
+        hashed = blind_index(digits)
+        match |= Q(applicant_phone_hash=hashed) | Q(applicant_id_hash=hashed)
     return match
 
 

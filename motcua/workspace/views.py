@@ -17,6 +17,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.services import personal_data_viewed
+from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
     AttachmentTypeNotAllowed,
@@ -283,6 +285,9 @@ def _render_dossier(
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_get(user=officer(request), code=code)
+    personal_data_viewed(
+        request=request, user=request.user, dossiers=[dossier], channel="workspace"
+    )
     return _render_dossier(request, dossier)
 
 
@@ -308,8 +313,8 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
     if action == Action.REQUEST_PAYMENT:
         raw = post.get("amount", "").replace(".", "").replace(",", "").replace(" ", "")
         try:
-            amount = int(raw)
-            if amount <= 0:
+            amount = ascii_int(raw)
+            if not 0 < amount <= 10**15:
                 raise ValueError
             params["amount"] = amount
         except ValueError:
@@ -318,7 +323,7 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
         params["reference"] = post.get("reference", "").strip()[:100]
     if action == Action.EXTEND:
         try:
-            day = dt.date.fromisoformat(post.get("extended_date", ""))
+            day = iso_date(post.get("extended_date", ""))
             at = dt.time.fromisoformat(post.get("extended_time", "") or "17:00")
             params["extended_due_at"] = dt.datetime.combine(
                 day, at, tzinfo=timezone.get_current_timezone()
@@ -571,8 +576,8 @@ def register_view(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit", "")
     if unit_code and request.GET.get("format"):
         try:
-            start = dt.date.fromisoformat(request.GET.get("from", ""))
-            end = dt.date.fromisoformat(request.GET.get("to", ""))
+            start = iso_date(request.GET.get("from", ""))
+            end = iso_date(request.GET.get("to", ""))
         except ValueError:
             errors["period"] = _("Chọn ngày bắt đầu và ngày kết thúc.")
         else:

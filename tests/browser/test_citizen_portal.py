@@ -26,6 +26,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
+from motcua.dossiers.tests.files import PDF
+
 pytestmark = pytest.mark.browser
 
 UNIT = "000.01.50.H99"  # Ủy ban nhân dân phường Mẫu Sơn (demo catalogue)
@@ -33,7 +35,7 @@ PERMIT = "1.013225"
 PASSWORD = "Mat-khau-2025!"
 EMAIL = "le.thi.cuc@example.vn"
 PHONE = "0987654321"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 Wait = Callable[[Any], Any]
 Shot = Callable[[Any, str], Any]
 

@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.pagination import Pagination
+from motcua.core.services import personal_data_viewed
+from motcua.core.validation import query_bool
 from motcua.dossiers.api.serializers import (
     ActionSerializer,
     AttachmentSerializer,
@@ -135,7 +137,7 @@ class DossierListCreateView(APIView):
                 {"status": [f"Trạng thái không hợp lệ; dùng: {', '.join(Status.values)}."]}
             )
         overdue_raw = params.get("overdue")
-        overdue = None if overdue_raw in (None, "") else overdue_raw.lower() in {"1", "true", "yes"}
+        overdue = query_bool("overdue", overdue_raw)
         dossiers = dossier_list(
             user=request.user,
             status=params.get("status", ""),
@@ -148,6 +150,7 @@ class DossierListCreateView(APIView):
         ids = paginator.paginate_queryset(dossiers.values_list("pk", flat=True), request, view=self)
         page = dossier_rows(ids=list(ids or []))
         data = DossierSerializer(page, many=True, context=_context(request)).data
+        personal_data_viewed(request=request, user=request.user, dossiers=page, channel="api")
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -204,6 +207,7 @@ class DossierDetailView(APIView):
     @extend_schema(summary="Chi tiết hồ sơ", responses=DossierSerializer)
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
+        personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="api")
         return Response(DossierSerializer(dossier, context=_context(request)).data)
 
 
