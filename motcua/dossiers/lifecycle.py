@@ -55,7 +55,7 @@ class Transition:
     sources: frozenset[Status]
     actors: frozenset[Actor]
     target: Status | None  # None: decided by the rule (see ``clock``)
-    clock: str
+    clock: StrOrPromise  # what the action does, in the words of the one who takes it
     label: StrOrPromise
 
 
@@ -64,7 +64,7 @@ def _t(
     sources: set[Status],
     actors: set[Actor],
     target: Status | None,
-    clock: str,
+    clock: StrOrPromise,
     label: StrOrPromise,
 ) -> Transition:
     return Transition(action, frozenset(sources), frozenset(actors), target, clock, label)
@@ -75,46 +75,47 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.ACCEPT, {S.SUBMITTED}, {Actor.DESK}, S.RECEIVED,
-           "the clock starts at acceptance", pgettext_lazy("dossier action", "Tiếp nhận")),
+           pgettext_lazy("dossier rule", "Thời hạn giải quyết bắt đầu tính từ lúc tiếp nhận."), pgettext_lazy("dossier action", "Tiếp nhận")),
         _t(Action.REFUSE, {S.SUBMITTED}, {Actor.DESK}, S.REFUSED,
-           "reason required (form 03)", pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
+           pgettext_lazy("dossier rule", "Bắt buộc nêu lý do; in Phiếu từ chối (mẫu 03)."), pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
         _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
            {Actor.DESK, Actor.SPECIALIST}, S.SUPPLEMENT_REQUESTED,
-           "items required (form 02); the clock stops",
+           pgettext_lazy("dossier rule", "Bắt buộc nêu giấy tờ cần bổ sung; in Phiếu yêu cầu bổ sung (mẫu 02). Thời hạn tạm dừng."),
            pgettext_lazy("dossier action", "Yêu cầu bổ sung")),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT, Actor.DESK}, None,
-           "back to the status it left; a started clock restarts with the full time",
+           pgettext_lazy("dossier rule", "Hồ sơ trở lại bước trước khi yêu cầu bổ sung; thời hạn được tính lại từ đầu."),
            pgettext_lazy("dossier action", "Bổ sung hồ sơ")),
         _t(Action.FORWARD, {S.RECEIVED, S.PROCESSING}, {Actor.DESK, Actor.HOLDER}, S.PROCESSING,
-           "to the next workflow step (the first one from received)",
+           pgettext_lazy("dossier rule", "Chuyển sang bước tiếp theo của quy trình."),
            pgettext_lazy("dossier action", "Chuyển bước tiếp")),
         _t(Action.SEND_BACK, {S.PROCESSING}, {Actor.HOLDER}, None,
-           "to the previous step; from the first step back to the desk (received)",
+           pgettext_lazy("dossier rule", "Trả về bước trước; từ bước đầu tiên trả về Bộ phận Một cửa."),
            pgettext_lazy("dossier action", "Trả lại bước trước")),
         _t(Action.REQUEST_PAYMENT, {S.PROCESSING}, {Actor.SPECIALIST, Actor.LEADER},
-           S.AWAITING_PAYMENT, "amount required; the clock pauses",
+           S.AWAITING_PAYMENT, pgettext_lazy("dossier rule", "Bắt buộc nêu số tiền; thời hạn tạm dừng đến khi thanh toán."),
            pgettext_lazy("dossier action", "Yêu cầu nghĩa vụ tài chính")),
         _t(Action.CONFIRM_PAYMENT, {S.AWAITING_PAYMENT}, {Actor.DESK, Actor.APPLICANT},
-           S.PROCESSING, "the clock resumes with the working time that was left",
+           S.PROCESSING, pgettext_lazy("dossier rule", "Thời hạn tiếp tục với thời gian làm việc còn lại."),
            pgettext_lazy("dossier action", "Xác nhận đã thanh toán")),
         _t(Action.EXTEND, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER}, None,
-           "extended_due_at and reason required (form 04); timeliness still judged on due_at",
+           pgettext_lazy("dossier rule", "Bắt buộc nêu ngày hẹn trả mới và lý do; in Văn bản xin lỗi và đề nghị gia hạn (mẫu 04). Việc đúng hạn vẫn xét theo hạn ban đầu."),
            pgettext_lazy("dossier action", "Gia hạn")),
         _t(Action.STOP, {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-           {Actor.LEADER}, S.STOPPED, "reason required (form 05)",
+           {Actor.LEADER}, S.STOPPED, pgettext_lazy("dossier rule", "Bắt buộc nêu lý do; in Thông báo dừng giải quyết (mẫu 05)."),
            pgettext_lazy("dossier action", "Dừng xử lý")),
         _t(Action.RESOLVE, {S.PROCESSING}, {Actor.HOLDER}, S.RESOLVED,
-           "only at the last step; resolved_at and timeliness set",
+           pgettext_lazy("dossier rule", "Chỉ ở bước cuối của quy trình; ghi nhận thời điểm hoàn thành và việc đúng hạn."),
            pgettext_lazy("dossier action", "Hoàn thành xử lý")),
         _t(Action.RETURN, {S.RESOLVED}, {Actor.DESK}, S.RETURNED,
-           "method counter, post or online", pgettext_lazy("dossier action", "Trả kết quả")),
+           pgettext_lazy("dossier rule", "Chọn cách trả: tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến."), pgettext_lazy("dossier action", "Trả kết quả")),
         _t(Action.WITHDRAW,
            {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT,
             S.RESOLVED},
-           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "",
+           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN,
+           pgettext_lazy("dossier rule", "Hồ sơ kết thúc theo đề nghị của người nộp."),
            pgettext_lazy("dossier action", "Rút hồ sơ")),
         _t(Action.ASSIGN, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER, Actor.UNIT_ADMIN},
-           None, "assign the current step to an officer of its unit",
+           None, pgettext_lazy("dossier rule", "Giao bước hiện tại cho một cán bộ của đơn vị xử lý."),
            pgettext_lazy("dossier action", "Phân công")),
     ]
 }  # fmt: skip

@@ -7,20 +7,24 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import comparable
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Internal moves that say nothing to the applicant (who holds the step inside the office).
 _HIDDEN_ACTIONS = {Action.ASSIGN.value}
-_PUBLIC_LABELS: dict[str, str] = {
-    Action.INTAKE.value: "Nộp / tiếp nhận hồ sơ",
-    Action.FORWARD.value: "Chuyển xử lý",
-    Action.SEND_BACK.value: "Chuyển xử lý",
+_PUBLIC_LABELS: dict[str, StrOrPromise] = {
+    Action.INTAKE.value: pgettext_lazy("public timeline", "Nộp / tiếp nhận hồ sơ"),
+    Action.FORWARD.value: pgettext_lazy("public timeline", "Chuyển xử lý"),
+    Action.SEND_BACK.value: pgettext_lazy("public timeline", "Chuyển xử lý"),
 }
 
 
