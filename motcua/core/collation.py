@@ -24,8 +24,7 @@ PG_COLLATION = "vi_icu"
 
 @lru_cache(maxsize=1)
 def _collator() -> Any:
-    collator = icu.Collator.createInstance(icu.Locale("vi_VN"))
-    return collator
+    return icu.Collator.createInstance(icu.Locale("vi_VN"))
 
 
 def sort_key(text: str | None) -> bytes:

@@ -35,7 +35,7 @@ def vn_number(value: object, decimals: int | None = None) -> str:
     negative = text.startswith("-")
     text = text.lstrip("-")
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

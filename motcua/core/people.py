@@ -16,7 +16,7 @@ SYSTEM_LABEL = "Hệ thống"
 def _profile(user: Any, name: str) -> Any:
     try:
         return getattr(user, name)
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist of either profile
+    except Exception:
         return None
 
 

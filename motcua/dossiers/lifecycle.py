@@ -70,52 +70,113 @@ def _t(
     return Transition(action, frozenset(sources), frozenset(actors), target, clock, label)
 
 
+# What each action does, as the officer reads it above the action's form.
+_RULES: dict[str, StrOrPromise] = {
+    "ACCEPT": pgettext_lazy(
+        "dossier rule",
+        "Thời hạn giải quyết bắt đầu tính từ lúc tiếp nhận.",
+    ),
+    "REFUSE": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu lý do; in Phiếu từ chối (mẫu 03).",
+    ),
+    "REQUEST_SUPPLEMENT": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu giấy tờ cần bổ sung; in Phiếu yêu cầu bổ sung (mẫu 02). Thời hạn tạm dừng.",
+    ),
+    "SUPPLEMENT": pgettext_lazy(
+        "dossier rule",
+        "Hồ sơ trở lại bước trước khi yêu cầu bổ sung; thời hạn được tính lại từ đầu.",
+    ),
+    "FORWARD": pgettext_lazy(
+        "dossier rule",
+        "Chuyển sang bước tiếp theo của quy trình.",
+    ),
+    "SEND_BACK": pgettext_lazy(
+        "dossier rule",
+        "Trả về bước trước; từ bước đầu tiên trả về Bộ phận Một cửa.",
+    ),
+    "REQUEST_PAYMENT": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu số tiền; thời hạn tạm dừng đến khi thanh toán.",
+    ),
+    "CONFIRM_PAYMENT": pgettext_lazy(
+        "dossier rule",
+        "Thời hạn tiếp tục với thời gian làm việc còn lại.",
+    ),
+    "EXTEND": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu ngày hẹn trả mới và lý do; in Văn bản xin lỗi và đề nghị gia hạn "
+        "(mẫu 04). Việc đúng hạn vẫn xét theo hạn ban đầu.",
+    ),
+    "STOP": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu lý do; in Thông báo dừng giải quyết (mẫu 05).",
+    ),
+    "RESOLVE": pgettext_lazy(
+        "dossier rule",
+        "Chỉ ở bước cuối của quy trình; ghi nhận thời điểm hoàn thành và việc đúng hạn.",
+    ),
+    "RETURN": pgettext_lazy(
+        "dossier rule",
+        "Chọn cách trả: tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến.",
+    ),
+    "WITHDRAW": pgettext_lazy(
+        "dossier rule",
+        "Hồ sơ kết thúc theo đề nghị của người nộp.",
+    ),
+    "ASSIGN": pgettext_lazy(
+        "dossier rule",
+        "Giao bước hiện tại cho một cán bộ của đơn vị xử lý.",
+    ),
+}
+
 S = Status
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.ACCEPT, {S.SUBMITTED}, {Actor.DESK}, S.RECEIVED,
-           pgettext_lazy("dossier rule", "Thời hạn giải quyết bắt đầu tính từ lúc tiếp nhận."), pgettext_lazy("dossier action", "Tiếp nhận")),
+           _RULES["ACCEPT"], pgettext_lazy("dossier action", "Tiếp nhận")),
         _t(Action.REFUSE, {S.SUBMITTED}, {Actor.DESK}, S.REFUSED,
-           pgettext_lazy("dossier rule", "Bắt buộc nêu lý do; in Phiếu từ chối (mẫu 03)."), pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
+           _RULES["REFUSE"], pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
         _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
            {Actor.DESK, Actor.SPECIALIST}, S.SUPPLEMENT_REQUESTED,
-           pgettext_lazy("dossier rule", "Bắt buộc nêu giấy tờ cần bổ sung; in Phiếu yêu cầu bổ sung (mẫu 02). Thời hạn tạm dừng."),
+           _RULES["REQUEST_SUPPLEMENT"],
            pgettext_lazy("dossier action", "Yêu cầu bổ sung")),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT, Actor.DESK}, None,
-           pgettext_lazy("dossier rule", "Hồ sơ trở lại bước trước khi yêu cầu bổ sung; thời hạn được tính lại từ đầu."),
+           _RULES["SUPPLEMENT"],
            pgettext_lazy("dossier action", "Bổ sung hồ sơ")),
         _t(Action.FORWARD, {S.RECEIVED, S.PROCESSING}, {Actor.DESK, Actor.HOLDER}, S.PROCESSING,
-           pgettext_lazy("dossier rule", "Chuyển sang bước tiếp theo của quy trình."),
+           _RULES["FORWARD"],
            pgettext_lazy("dossier action", "Chuyển bước tiếp")),
         _t(Action.SEND_BACK, {S.PROCESSING}, {Actor.HOLDER}, None,
-           pgettext_lazy("dossier rule", "Trả về bước trước; từ bước đầu tiên trả về Bộ phận Một cửa."),
+           _RULES["SEND_BACK"],
            pgettext_lazy("dossier action", "Trả lại bước trước")),
         _t(Action.REQUEST_PAYMENT, {S.PROCESSING}, {Actor.SPECIALIST, Actor.LEADER},
-           S.AWAITING_PAYMENT, pgettext_lazy("dossier rule", "Bắt buộc nêu số tiền; thời hạn tạm dừng đến khi thanh toán."),
+           S.AWAITING_PAYMENT, _RULES["REQUEST_PAYMENT"],
            pgettext_lazy("dossier action", "Yêu cầu nghĩa vụ tài chính")),
         _t(Action.CONFIRM_PAYMENT, {S.AWAITING_PAYMENT}, {Actor.DESK, Actor.APPLICANT},
-           S.PROCESSING, pgettext_lazy("dossier rule", "Thời hạn tiếp tục với thời gian làm việc còn lại."),
+           S.PROCESSING, _RULES["CONFIRM_PAYMENT"],
            pgettext_lazy("dossier action", "Xác nhận đã thanh toán")),
         _t(Action.EXTEND, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER}, None,
-           pgettext_lazy("dossier rule", "Bắt buộc nêu ngày hẹn trả mới và lý do; in Văn bản xin lỗi và đề nghị gia hạn (mẫu 04). Việc đúng hạn vẫn xét theo hạn ban đầu."),
+           _RULES["EXTEND"],
            pgettext_lazy("dossier action", "Gia hạn")),
         _t(Action.STOP, {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-           {Actor.LEADER}, S.STOPPED, pgettext_lazy("dossier rule", "Bắt buộc nêu lý do; in Thông báo dừng giải quyết (mẫu 05)."),
+           {Actor.LEADER}, S.STOPPED, _RULES["STOP"],
            pgettext_lazy("dossier action", "Dừng xử lý")),
         _t(Action.RESOLVE, {S.PROCESSING}, {Actor.HOLDER}, S.RESOLVED,
-           pgettext_lazy("dossier rule", "Chỉ ở bước cuối của quy trình; ghi nhận thời điểm hoàn thành và việc đúng hạn."),
+           _RULES["RESOLVE"],
            pgettext_lazy("dossier action", "Hoàn thành xử lý")),
         _t(Action.RETURN, {S.RESOLVED}, {Actor.DESK}, S.RETURNED,
-           pgettext_lazy("dossier rule", "Chọn cách trả: tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến."), pgettext_lazy("dossier action", "Trả kết quả")),
+           _RULES["RETURN"], pgettext_lazy("dossier action", "Trả kết quả")),
         _t(Action.WITHDRAW,
            {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT,
             S.RESOLVED},
            {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN,
-           pgettext_lazy("dossier rule", "Hồ sơ kết thúc theo đề nghị của người nộp."),
+           _RULES["WITHDRAW"],
            pgettext_lazy("dossier action", "Rút hồ sơ")),
         _t(Action.ASSIGN, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER, Actor.UNIT_ADMIN},
-           None, pgettext_lazy("dossier rule", "Giao bước hiện tại cho một cán bộ của đơn vị xử lý."),
+           None, _RULES["ASSIGN"],
            pgettext_lazy("dossier action", "Phân công")),
     ]
 }  # fmt: skip

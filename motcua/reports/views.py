@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from motcua.core.collation import vi_sorted
 from motcua.procedures.models import Field
 from motcua.reports.charts import trend_svg
 from motcua.reports.exports import to_pdf, to_xlsx
@@ -212,14 +213,16 @@ def transparency(request: HttpRequest) -> HttpResponse:
     if numbers is None:
         numbers = public_numbers(unit, tree)
         cache.set(key, numbers, PUBLIC_CACHE_SECONDS)
-    children = sorted(
+    children = vi_sorted(
         (u for u in tree.units.values() if u.parent_id == unit.pk), key=lambda u: u.name
     )
     parent = tree.units.get(unit.parent_id) if unit.parent_id else None
+    # The tree holds only what the counts need; the page also shows where to go and when.
+    contact = Unit.objects.filter(pk=unit.pk).first()
     response = render(
         request,
         "reports/public.html",
-        {**numbers, "children": children, "parent": parent, "roots": roots},
+        {**numbers, "children": children, "parent": parent, "roots": roots, "contact": contact},
     )
     response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
     return response

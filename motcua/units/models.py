@@ -120,7 +120,10 @@ class StaffProfile(models.Model):
     )
     full_name = models.CharField(_("họ và tên"), max_length=255)
     title = models.CharField(
-        _("chức danh"), max_length=255, blank=True, help_text=_("Ví dụ: Công chức Tư pháp - Hộ tịch.")
+        _("chức danh"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Công chức Tư pháp - Hộ tịch."),
     )
     phone = models.CharField(_("số điện thoại"), max_length=32, blank=True)
 

@@ -228,7 +228,9 @@ def dossier_inbox(
     dossiers = (
         dossier_scope(user=user)
         .filter(list_filters(user, staff, now)[query.key])
-        .select_related("procedure", "procedure__field", "unit", "step_unit", "assignee")
+        .select_related(
+            "procedure", "procedure__field", "unit", "step_unit", "assignee__staff_profile"
+        )
         .annotate(started=Coalesce("received_at", "submitted_at"))
     )
     if query.search:

@@ -204,9 +204,10 @@ def _officers(unit: Unit | None, role: str) -> list[Any]:
 def _history_rows(events: list[Any], attachments: list[Any]) -> list[Any]:
     """The events with what their data names in words: the assignee by name, the new
     appointment as a date, the files by their names (never the ids or the raw dict)."""
-    usernames = {
-        (e.data or {}).get("assignee") for e in events if isinstance(e.data, dict)
-    } - {None, ""}
+    usernames = {(e.data or {}).get("assignee") for e in events if isinstance(e.data, dict)} - {
+        None,
+        "",
+    }
     users = {
         u.get_username(): u
         for u in get_user_model()
