@@ -26,6 +26,8 @@ COMMANDS = {
     "rebuild-stats": "recompute the statistics summary from the dossiers",
     "check-stats": "compare the statistics summary with a full recomputation",
     "clean-uploads": "delete files of online submissions never sent (run daily)",
+    # issue 12 (search): nightly, or by hand after a history import
+    "refresh-popularity": "count each procedure's dossiers of the last year (search ranking)",
     "manage": "run any Django management command",
 }
 

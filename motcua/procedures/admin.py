@@ -13,8 +13,10 @@ from motcua.procedures.models import (
     ProcedureLegalBasis,
     ProcedureVersion,
     RequiredDocument,
+    SearchSynonym,
     WorkflowStep,
 )
+from motcua.procedures.search import synonyms
 from motcua.procedures.services import procedure_publish
 
 
@@ -97,3 +99,23 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 
 admin.site.site_url = "/"
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """What people type → what the catalogue says; used by every search of procedures."""
+
+    list_display = ["phrase", "replacement", "note"]
+    search_fields = ["phrase", "replacement", "folded"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        synonyms.invalidate()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        synonyms.invalidate()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        synonyms.invalidate()

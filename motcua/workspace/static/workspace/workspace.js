@@ -3,7 +3,9 @@
   "use strict";
   function fold(text) {
     return text.replace(/đ/g, "d").replace(/Đ/g, "d").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^0-9a-z.]+/g, " ").trim();
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^0-9a-z.]+/g, " ").trim()
+      // i/y spellings (kí/ký, lí/lý, quí/quý) fold together, as on the server.
+      .replace(/\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g, "$1i");
   }
   document.addEventListener("keydown", function (event) {
     var tag = (event.target && event.target.tagName) || "";
@@ -27,6 +29,10 @@
       shown[active].classList.add("ws-active");
       shown[active].scrollIntoView({ block: "nearest" });
     }
+    // The list comes ranked by the server's search (synonyms, i/y spellings, phrase,
+    // most used first): the same engine as the portal and the API. The typed words only
+    // hide what no longer matches while the ranked list is on its way.
+    var pending = null;
     input.addEventListener("input", function () {
       var words = fold(input.value).split(" ").filter(Boolean);
       items.forEach(function (li) {
@@ -34,6 +40,20 @@
         li.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
       });
       mark(0);
+      if (pending) { clearTimeout(pending); }
+      pending = setTimeout(function () {
+        var form = input.form;
+        var params = new URLSearchParams(new FormData(form));
+        params.set("partial", "1");
+        fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            if (html === null) { return; }
+            list.innerHTML = html;
+            items = Array.prototype.slice.call(list.querySelectorAll("li[data-fold]"));
+            mark(0);
+          });
+      }, 150);
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
