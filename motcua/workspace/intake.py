@@ -18,9 +18,9 @@ from motcua.core.text import comparable
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierError, DossierInvalid
 from motcua.dossiers.lifecycle import Action
-from motcua.dossiers.validation import applicant_clean
 from motcua.dossiers.models import ApplicantKind, AttachmentKind, Channel
 from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.dossiers.validation import applicant_clean
 from motcua.procedures.models import Procedure
 from motcua.procedures.records import record_documents
 from motcua.procedures.selectors import procedure_search
