@@ -60,6 +60,17 @@ def _split_data_dir(argv: list[str]) -> tuple[str | None, list[str]]:
     return data_dir, rest
 
 
+def _demo_address_to_env(rest: list[str]) -> None:
+    """``motcua demo --host H --port P``: the settings (loaded before the command parses its
+    options) build the site URL of QR codes and e-mails from the same address (issue 12)."""
+    for i, arg in enumerate(rest):
+        for option, variable in (("--host", "MOTCUA_HOST"), ("--port", "MOTCUA_PORT")):
+            if arg == option and i + 1 < len(rest):
+                os.environ[variable] = rest[i + 1]
+            elif arg.startswith(option + "="):
+                os.environ[variable] = arg.split("=", 1)[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -73,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     command, rest = args[0], args[1:]
     if data_dir:
         os.environ["MOTCUA_DATA_DIR"] = data_dir
+    if command == "demo":
+        _demo_address_to_env(rest)
     # Only ``serve`` is production by default; the other commands run anywhere without a
     # secret key (they never answer web requests).
     os.environ.setdefault("MOTCUA_ENV", "production" if command == "serve" else "demo")
