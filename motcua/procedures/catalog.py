@@ -300,6 +300,8 @@ def validate_catalog(data: Any) -> _Plan:
                 "parent": parent,
                 "address": v.text(item, "address", p, required=False, max_length=255),
                 "phone": v.text(item, "phone", p, required=False, max_length=32),
+                "hotline": v.text(item, "hotline", p, required=False, max_length=32),
+                "working_hours": v.text(item, "working_hours", p, required=False, max_length=255),
                 "successor": successor,
                 "procedures": performed if "procedures" in item else None,
                 **dates,
@@ -608,8 +610,12 @@ def catalog_import(data: Any) -> ImportReport:
     created_codes: set[str] = set()
     for item in plan.units:
         values = {
-            k: item[k] for k in ("name", "level", "address", "phone", "valid_from", "valid_to")
-        }
+            k: item[k]
+            for k in (
+                "name", "level", "address", "phone", "hotline", "working_hours", "valid_from",
+                "valid_to",
+            )
+        }  # fmt: skip
         unit_row = by_code.get(item["code"])
         if unit_row is None:
             by_code[item["code"]] = Unit.objects.create(code=item["code"], **values)
@@ -678,6 +684,8 @@ def catalog_export() -> dict[str, Any]:
                 "parent": u.parent.code if u.parent else None,
                 "address": u.address,
                 "phone": u.phone,
+                "hotline": u.hotline,
+                "working_hours": u.working_hours,
                 "valid_from": u.valid_from.isoformat() if u.valid_from else None,
                 "valid_to": u.valid_to.isoformat() if u.valid_to else None,
                 "successor": u.successor.code if u.successor else None,
