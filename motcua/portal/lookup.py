@@ -47,7 +47,13 @@ def lookup_find(code: str) -> Dossier | None:
         return None
     # Public read by design (anyone holding the code): not scoped to a user. Only the
     # fields of CONTRACT.md §2 leave this module.
-    return Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+    dossiers = Dossier.objects.select_related("procedure", "unit")
+    found = dossiers.filter(code=code).first()
+    if found is None and code.upper() != code:
+        # Codes are printed in capitals (…-H99-…); people type them as they like. Both
+        # tries use the unique index (an ``iexact`` would scan every dossier).
+        found = dossiers.filter(code=code.upper()).first()
+    return found
 
 
 def verify_matches(dossier: Dossier, verify: str) -> bool:
