@@ -95,6 +95,10 @@ def home(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     counts = list_counts(user=officer(request), staff=staff)
     key = _default_list(staff)
+    if not counts.get(key):
+        # Open on a list that has work (a leader's "unassigned" is often empty while the
+        # overdue list is not), in the order the cards are shown.
+        key = next((item.key for item in lists_for(staff) if counts.get(item.key)), key)
     query = ListQuery(key=key)
     dossiers = list(dossier_inbox(user=officer(request), staff=staff, query=query)[:10])
     cards = [(item, counts.get(item.key, 0)) for item in lists_for(staff)]

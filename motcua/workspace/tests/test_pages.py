@@ -334,3 +334,33 @@ def test_intake_with_missing_papers_needs_a_reason_then_asks_for_them(
     request = dossier.events.get(action="request-supplement")
     assert request.data["items"] and request.note == "Người nộp bổ sung sau"
     assert client.get(f"/can-bo/ho-so/{dossier.code}/bieu-mau/02/").status_code == 200
+
+
+def test_the_navigation_offers_only_pages_the_officer_may_open(
+    province: Province, signed_in
+) -> None:
+    desk = signed_in("desk").get("/can-bo/").content.decode()
+    assert 'id="nav-workload"' not in desk  # assignment is for leaders and unit admins
+    assert "/can-bo/tiep-nhan/" in desk
+    specialist = signed_in("specialist").get("/can-bo/").content.decode()
+    assert "/can-bo/tiep-nhan/" not in specialist.split("<main", 1)[0]
+    leader = signed_in("leader").get("/can-bo/").content.decode()
+    assert 'id="nav-workload"' in leader
+    assert signed_in("leader").get("/can-bo/phan-cong/").status_code == 200
+
+
+def test_access_keys_are_used_once_a_page(province: Province, signed_in) -> None:
+    import re
+
+    html = signed_in("desk").get("/can-bo/tiep-nhan/1.001193/").content.decode()
+    keys = re.findall(r'accesskey="(\w)"', html)
+    assert keys and len(keys) == len(set(keys))
+
+
+def test_the_leaders_home_opens_on_a_list_with_work(province: Province, signed_in) -> None:
+    dossier = s.dossier_forward(dossier=intake(province), actor=province.users["desk"])
+    # Assigned: the leader's first list ("not yet assigned") is empty, another is not.
+    s.dossier_assign(dossier=dossier, actor=province.users["leader"], assignee="specialist")
+    page = signed_in("leader").get("/can-bo/")
+    assert page.context["featured"].key != "unassigned"
+    assert [d.code for d in page.context["dossiers"]] == [dossier.code]

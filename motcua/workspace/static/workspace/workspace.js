@@ -7,6 +7,22 @@
       // i/y spellings (kí/ký, lí/lý, quí/quý) fold together, as on the server.
       .replace(/\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g, "$1i");
   }
+  // Access keys the same way in every browser: Alt+Shift+key (Chromium's own chord is Alt
+  // alone, which clashes with menus; Firefox's is Alt+Shift). Each key is used once a page.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) { return; }
+    var key = (event.code || "").replace(/^Key/, "").toLowerCase();
+    if (key.length !== 1) { return; }
+    var target = document.querySelector("[accesskey='" + key + "']");
+    if (!target) { return; }
+    event.preventDefault();
+    if (/INPUT|TEXTAREA|SELECT/.test(target.tagName) && target.type !== "submit") {
+      target.focus();
+      if (target.select) { target.select(); }
+    } else {
+      target.click();
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var tag = (event.target && event.target.tagName) || "";
     if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(tag)) {
