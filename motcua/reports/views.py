@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from motcua.core.collation import vi_sorted
+from motcua.core.people import person_name
 from motcua.procedures.models import Field
 from motcua.reports.charts import trend_svg
 from motcua.reports.exports import to_pdf, to_xlsx
@@ -155,7 +156,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(to_pdf(q, data), content_type="application/pdf")
+        pdf = to_pdf(q, data, prepared_by=person_name(request.user))
+        response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
