@@ -483,7 +483,16 @@ def _holder_text(event: DossierEvent, units: dict[str, str], dossier: Dossier) -
     unit = units.get(data.get("step_unit") or "", dossier.unit.name)
     assignee = data.get("assignee")
     text = f"{step_name} — {unit}" if step_name else unit
-    return f"{text} ({assignee})" if assignee else text
+    if not assignee:
+        return text
+    # The officer by name (the history keeps the username, the form names the person).
+    from django.contrib.auth import get_user_model
+
+    user = (
+        get_user_model().objects.filter(username=assignee).select_related("staff_profile").first()
+    )
+    name = person_name(user) if user is not None else ""
+    return f"{text} ({name})" if name else text
 
 
 def form_06(ctx: Ctx, event: DossierEvent) -> list[Flowable]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from motcua.core.collation import vi_sorted
+from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_name
 from motcua.procedures.models import Field
 from motcua.reports.charts import trend_svg
@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             fine=fine,
         ),
         "units": _unit_choices(request, q.tree),
-        "fields": Field.objects.order_by("name"),
+        "fields": Field.objects.order_by(vi_order("name")),
         "query_string": params.urlencode(),
         "generated_at": timezone.localtime(),
     }

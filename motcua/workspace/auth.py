@@ -135,7 +135,7 @@ class Staff:
 
     @property
     def can_report(self) -> bool:
-        return self.superuser or self.has(Role.LEADER, Role.UNIT_ADMIN)
+        return self.superuser or self.has(Role.LEADER)
 
     @property
     def primary_role(self) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
-from motcua.core.collation import vi_sorted
+from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_label
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
@@ -112,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "role": staff.primary_role,
             "guide_slug": ROLE_GUIDE.get(staff.primary_role, ""),
-            "units": sorted(set(staff.unit_names.values())),
+            "units": vi_sorted(set(staff.unit_names.values())),
         },
     )
 
@@ -581,7 +581,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def register_view(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    units = Unit.objects.filter(pk__in=staff.units()).order_by("name")
+    units = Unit.objects.filter(pk__in=staff.units()).order_by(vi_order("name"))
     today = timezone.localdate()
     errors: dict[str, str] = {}
     unit_code = request.GET.get("unit", "")
@@ -641,5 +641,14 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/workload.html",
-        {"rows": rows, "page": page, "selected": selected, "now": timezone.now()},
+        {
+            "selected_label": next(
+                (r["label"] for r in rows if r["assignee__username"] == selected),
+                _("Chưa phân công") if selected == "chua-giao" else "",
+            ),
+            "rows": rows,
+            "page": page,
+            "selected": selected,
+            "now": timezone.now(),
+        },
     )
