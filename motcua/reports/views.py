@@ -34,6 +34,7 @@ from motcua.reports.selectors import (
 )
 from motcua.reports.tables import TABLES, build_table
 from motcua.units.models import Unit
+from motcua.workspace.auth import staff_of
 
 PUBLIC_CACHE_SECONDS = 300
 TREND_MONTHS = 24
@@ -86,6 +87,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     q = _query_or_error(request)
     if isinstance(q, HttpResponse):
         return q
+    # The workspace navigation offers only this officer's pages (``Staff.can_*``).
+    request.staff = staff_of(request.user)  # type: ignore[attr-defined]
     fine = fine_sums(
         unit=q.unit, date_from=q.date_from, date_to=q.date_to, field_id=q.field_id, tree=q.tree
     )

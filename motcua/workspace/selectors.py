@@ -265,12 +265,12 @@ def workload(*, user: Any, unit_ids: set[int]) -> list[dict[str, Any]]:
         )
         .order_by("-total", "assignee__username")
     )
-    result = [dict(row) for row in rows]
+    result: list[dict[str, Any]] = [dict(row) for row in rows]
     from django.contrib.auth import get_user_model
 
     from motcua.core.people import person_label
 
-    people = {
+    people: dict[Any, Any] = {
         u.pk: u
         for u in get_user_model()
         .objects.filter(pk__in=[r["assignee_id"] for r in result if r["assignee_id"]])
