@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +44,10 @@ class DemoReport:
         text += f"\nLịch sử mẫu: {self.dossiers} hồ sơ của những tháng gần đây"
         if self.failed:
             text += f" ({self.failed} dòng không nạp được)"
+        text += (
+            f"\nThư điện tử của bản demo không gửi đi: xem tại {settings.SITE_URL}/hop-thu-demo/"
+            " (demo mail is not sent: read it there)"
+        )
         return text
 
 

@@ -33,6 +33,7 @@ def test_demo_prepares_the_database_and_prints_the_accounts(data_dir: Path) -> N
         assert DEMO_PASSWORD in out
         assert "http://127.0.0.1:8000/" in out
     assert "loading demo data" in first.stdout
+    assert "http://127.0.0.1:8000/hop-thu-demo/" in first.stdout  # where the demo's mail is
     assert "loading demo data" not in second.stdout  # already loaded: nothing to do
     with sqlite3.connect(data_dir / "motcua.sqlite3") as db:
         levels = dict(db.execute("SELECT level, COUNT(*) FROM units_unit GROUP BY level"))
