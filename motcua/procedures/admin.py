@@ -16,7 +16,6 @@ from motcua.procedures.models import (
     SearchSynonym,
     WorkflowStep,
 )
-from motcua.procedures.search import synonyms
 from motcua.procedures.services import procedure_publish
 
 
@@ -107,15 +106,3 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 
     list_display = ["phrase", "replacement", "note"]
     search_fields = ["phrase", "replacement", "folded"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        synonyms.invalidate()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        synonyms.invalidate()
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        super().delete_queryset(request, queryset)
-        synonyms.invalidate()

@@ -17,8 +17,6 @@ One engine for the portal, the API and the desk's picker (``selectors.procedure_
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 
 from motcua.core.text import comparable, fold_variants
@@ -99,39 +97,18 @@ class Plan:
         return " ".join(self.terms)
 
 
-class _Synonyms:
-    """The synonym table, read at most every ``ttl`` seconds per process (and at once
-    after a change in this process), longest phrase first."""
+def synonym_rows() -> list[tuple[str, str]]:
+    """The synonym table, longest phrase first. Read on every search (one indexed query on
+    a small table), so that an administrator's edit holds at once in every server process
+    and a search costs the same number of queries whatever ran before it."""
+    from motcua.procedures.models import SearchSynonym
 
-    ttl = 60.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rows: list[tuple[str, str]] | None = None
-        self._read_at = 0.0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._rows = None
-
-    def rows(self) -> list[tuple[str, str]]:
-        with self._lock:
-            if self._rows is None or time.monotonic() - self._read_at > self.ttl:
-                from motcua.procedures.models import SearchSynonym
-
-                pairs = [
-                    (folded, fold_variants(replacement))
-                    for folded, replacement in SearchSynonym.objects.values_list(
-                        "folded", "replacement"
-                    )
-                    if folded
-                ]
-                self._rows = sorted(pairs, key=lambda pair: -len(pair[0]))
-                self._read_at = time.monotonic()
-            return self._rows
-
-
-synonyms = _Synonyms()
+    pairs = [
+        (folded, fold_variants(replacement))
+        for folded, replacement in SearchSynonym.objects.values_list("folded", "replacement")
+        if folded
+    ]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
 def _replace_phrases(text: str, rows: list[tuple[str, str]]) -> str:
@@ -171,7 +148,7 @@ def search_plan(query: str, *, max_terms: int = 10, max_length: int = 200) -> Pl
     if not folded:
         return Plan(())
     words = _trim(folded.split())
-    text = _replace_phrases(" ".join(words), synonyms.rows())
+    text = _replace_phrases(" ".join(words), synonym_rows())
     words = _trim(text.split()) or text.split() or folded.split()
     unique: list[str] = []
     for word in words:

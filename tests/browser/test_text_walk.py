@@ -211,3 +211,20 @@ def test_every_page_of_every_role_reads_as_plain_vietnamese(
     problems = _walk(browser, site, codes, phone=False, screenshot=screenshot, wait=wait)
     problems += _walk(phone_browser, site, codes, phone=True, screenshot=screenshot, wait=wait)
     assert not problems, "\n".join(problems)
+
+
+def test_the_desk_picker_goes_to_the_best_match_even_on_a_quick_enter(
+    site: str, browser: Any, wait: Callable[[Any], Any]
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from motcua.demo.loader import demo_load
+
+    demo_load(history=False)
+    _sign_in(browser, site, "motcua.xa")
+    browser.get(site + "/can-bo/tiep-nhan/")
+    box = wait(browser).until(ec.element_to_be_clickable((By.ID, "pick-q")))
+    # Alphabetically "Cấp bản sao Trích lục …" comes first; the ranked list puts the exact
+    # name first, and Enter pressed before it arrives waits for it.
+    box.send_keys("đăng kí khai sinh" + Keys.ENTER)
+    wait(browser).until(lambda d: "/tiep-nhan/1.001193/" in d.current_url)

@@ -48,7 +48,32 @@
     // The list comes ranked by the server's search (synonyms, i/y spellings, phrase,
     // most used first): the same engine as the portal and the API. The typed words only
     // hide what no longer matches while the ranked list is on its way.
-    var pending = null;
+    var pending = null;    // the debounce timer of the next ranked list
+    var loading = null;    // the ranked list on its way
+    var goWhenLoaded = false;
+    function load() {
+      pending = null;
+      var form = input.form;
+      var params = new URLSearchParams(new FormData(form));
+      params.set("partial", "1");
+      var request = fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (request !== loading) { return; }  // a newer query is on its way
+          loading = null;
+          if (html !== null) {
+            list.innerHTML = html;
+            items = Array.prototype.slice.call(list.querySelectorAll("li[data-fold]"));
+          }
+          mark(0);
+          if (goWhenLoaded) {
+            goWhenLoaded = false;
+            var shown = visible();
+            if (shown.length) { window.location.href = shown[0].querySelector("a").href; }
+          }
+        });
+      loading = request;
+    }
     input.addEventListener("input", function () {
       var words = fold(input.value).split(" ").filter(Boolean);
       items.forEach(function (li) {
@@ -57,24 +82,20 @@
       });
       mark(0);
       if (pending) { clearTimeout(pending); }
-      pending = setTimeout(function () {
-        var form = input.form;
-        var params = new URLSearchParams(new FormData(form));
-        params.set("partial", "1");
-        fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.text() : null; })
-          .then(function (html) {
-            if (html === null) { return; }
-            list.innerHTML = html;
-            items = Array.prototype.slice.call(list.querySelectorAll("li[data-fold]"));
-            mark(0);
-          });
-      }, 150);
+      pending = setTimeout(load, 150);
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); mark(active - 1); }
       else if (event.key === "Enter") {
+        if ((pending || loading) && active <= 0 && input.value.trim()) {
+          // Enter before the ranked list arrived: go to its first line once it is here,
+          // never to the first line of the provisional, alphabetical one.
+          event.preventDefault();
+          goWhenLoaded = true;
+          if (pending) { clearTimeout(pending); load(); }
+          return;
+        }
         var shown = visible();
         if (shown.length && active >= 0 && input.value.trim()) {
           event.preventDefault();
