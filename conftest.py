@@ -31,6 +31,9 @@ _CHILD_ENV_DROP = (
     "MOTCUA_ENV",
     "MOTCUA_SECRET_KEY",
     "MOTCUA_ALLOWED_HOSTS",
+    "MOTCUA_SITE_URL",
+    "MOTCUA_HOST",
+    "MOTCUA_PORT",
     "MOTCUA_DATA_DIR",
     "MOTCUA_SSL_REDIRECT",
     "MOTCUA_DEBUG",
@@ -50,6 +53,9 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _CHILD_ENV_DROP}
     env["MOTCUA_DATA_DIR"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
+    if extra.get("MOTCUA_ENV") == "production":
+        # Production requires the site's absolute URL (QR codes, e-mails).
+        env.setdefault("MOTCUA_SITE_URL", "https://dichvucong.example.vn")
     env.update(extra)
     return env
 

@@ -161,6 +161,7 @@ class Site:
             MOTCUA_DATA_DIR=str(self.data_dir),
             MOTCUA_SECRET_KEY=secrets.token_urlsafe(40),
             MOTCUA_ALLOWED_HOSTS="127.0.0.1",
+            MOTCUA_SITE_URL="http://127.0.0.1:8000",
             MOTCUA_SSL_REDIRECT="0",
             MOTCUA_SECURE_COOKIES="0",
             MOTCUA_HSTS_SECONDS="0",

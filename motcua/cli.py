@@ -37,6 +37,8 @@ COMMANDS = {
     "supplement-clock": "the clock rule on supplement (restart or shift) by effective date",
     "rotate-field-keys": "re-encrypt personal data with the first MOTCUA_FIELD_KEYS key",
     "purge-counters": "delete expired rate-limit and lockout counters (run daily)",
+    # issue 12 (search): nightly, or by hand after a history import
+    "refresh-popularity": "count each procedure's dossiers of the last year (search ranking)",
     "manage": "run any Django management command",
 }
 
@@ -69,6 +71,17 @@ def _split_data_dir(argv: list[str]) -> tuple[str | None, list[str]]:
     return data_dir, rest
 
 
+def _demo_address_to_env(rest: list[str]) -> None:
+    """``motcua demo --host H --port P``: the settings (loaded before the command parses its
+    options) build the site URL of QR codes and e-mails from the same address (issue 12)."""
+    for i, arg in enumerate(rest):
+        for option, variable in (("--host", "MOTCUA_HOST"), ("--port", "MOTCUA_PORT")):
+            if arg == option and i + 1 < len(rest):
+                os.environ[variable] = rest[i + 1]
+            elif arg.startswith(option + "="):
+                os.environ[variable] = arg.split("=", 1)[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -96,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         except OSError as exc:
             print(f"motcua {command}: cannot create the data dir: {exc.strerror}", file=sys.stderr)
             sys.exit(1)
+    if command == "demo":
+        _demo_address_to_env(rest)
     # Only ``serve`` is production by default; the other commands run anywhere without a
     # secret key (they never answer web requests).
     os.environ.setdefault("MOTCUA_ENV", "production" if command == "serve" else "demo")

@@ -69,7 +69,20 @@ ALLOWED_HOSTS = env_list(
     "MOTCUA_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
 )
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env("MOTCUA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- issue 12: the absolute URL of QR codes, e-mails and activation links -------------
+# Required in production; elsewhere it follows the address the demo serves on (``motcua
+# demo --host/--port`` sets MOTCUA_HOST and MOTCUA_PORT before the settings load).
+SITE_URL = env("MOTCUA_SITE_URL").rstrip("/")
+if not SITE_URL:
+    if PRODUCTION:
+        raise RuntimeError(
+            "MOTCUA_SITE_URL must be set in production (e.g. https://dichvucong.example.vn): "
+            "QR codes, e-mails and activation links point at it"
+        )
+    _host = env("MOTCUA_HOST", "127.0.0.1")
+    _host = "127.0.0.1" if _host in {"", "0.0.0.0", "::"} else _host  # noqa: S104
+    SITE_URL = f"http://{_host}:{env('MOTCUA_PORT', '8000')}"
+# --- end issue 12 ---------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
+
+from motcua.core.mailbox import demo_mailbox
 
 handler400 = "motcua.core.views.bad_request"
 handler404 = "motcua.core.views.page_not_found"
@@ -23,6 +26,10 @@ urlpatterns = [
     path("phan-anh/", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("cong-khai/", include("motcua.reports.public_urls")),
+    # --- issue 12: the demo's mailbox (demo mode only) and the favicon ------------------
+    path("hop-thu-demo/", demo_mailbox, name="demo_mailbox"),
+    path("favicon.ico", RedirectView.as_view(url="/static/motcua/favicon.svg", permanent=True)),
+    # --- end issue 12 -------------------------------------------------------------------
     path("", include("motcua.portal.urls")),
 ]
 

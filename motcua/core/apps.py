@@ -19,6 +19,12 @@ class CoreConfig(AppConfig):
         logfilters.install()
         _strict_strings()
 
+        from django.db.backends.signals import connection_created
+
+        from motcua.core.collation import register_sqlite_collation
+
+        connection_created.connect(register_sqlite_collation, dispatch_uid="motcua-vi-collation")
+
 
 def _strict_strings() -> None:
     """A JSON string field takes a JSON string: DRF's CharField would turn ``0`` or ``true``

@@ -36,3 +36,15 @@ def search_terms(query: str, *, max_terms: int = 8, max_length: int = 200) -> li
         if word not in seen:
             seen.append(word)
     return seen[:max_terms]
+
+
+# A final "y" after a consonant is the same syllable as "i" (ký/kí, lý/lí, quý/quí, mỹ/mĩ,
+# sỹ/sĩ, tỷ/tỉ, hy/hi): both spellings are in official use, so the catalogue search folds
+# them like accents. Diphthongs (ay, ây, uy after a vowel) are untouched.
+_Y_FINAL = re.compile(r"\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b")
+
+
+def fold_variants(text: str) -> str:
+    """``fold`` plus the i/y orthographic variants: "Đăng ký" and "đăng kí" both give
+    "dang ki"."""
+    return _Y_FINAL.sub(r"\1i", fold(text))

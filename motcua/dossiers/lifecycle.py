@@ -57,7 +57,7 @@ class Transition:
     sources: frozenset[Status]
     actors: frozenset[Actor]
     target: Status | None  # None: decided by the rule (see ``clock``)
-    clock: str
+    clock: StrOrPromise  # what the action does, in the words of the one who takes it
     label: StrOrPromise
 
 
@@ -66,68 +66,134 @@ def _t(
     sources: set[Status],
     actors: set[Actor],
     target: Status | None,
-    clock: str,
+    clock: StrOrPromise,
     label: StrOrPromise,
 ) -> Transition:
     return Transition(action, frozenset(sources), frozenset(actors), target, clock, label)
 
+
+# What each action does, as the officer reads it above the action's form.
+_RULES: dict[str, StrOrPromise] = {
+    "ACCEPT": pgettext_lazy(
+        "dossier rule",
+        "Thời hạn giải quyết bắt đầu tính từ lúc tiếp nhận.",
+    ),
+    "REFUSE": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu lý do; in Phiếu từ chối (mẫu 03). Hồ sơ đang chờ bổ sung chỉ bị hệ "
+        "thống từ chối khi quá hạn bổ sung.",
+    ),
+    "REQUEST_SUPPLEMENT": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu giấy tờ cần bổ sung, có thể nêu hạn bổ sung; in Phiếu yêu cầu bổ sung "
+        "(mẫu 02). Thời hạn tạm dừng. Yêu cầu bổ sung lần thứ hai chỉ do lãnh đạo.",
+    ),
+    "SUPPLEMENT": pgettext_lazy(
+        "dossier rule",
+        "Hồ sơ trở lại bước trước khi yêu cầu bổ sung; thời hạn được tính lại theo quy tắc "
+        "đang áp dụng (tính lại từ đầu, hoặc lùi hạn bằng thời gian chờ).",
+    ),
+    "FORWARD": pgettext_lazy(
+        "dossier rule",
+        "Chuyển sang bước tiếp theo của quy trình.",
+    ),
+    "SEND_BACK": pgettext_lazy(
+        "dossier rule",
+        "Trả về bước trước; từ bước đầu tiên trả về Bộ phận Một cửa.",
+    ),
+    "REQUEST_PAYMENT": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu số tiền; thời hạn tạm dừng đến khi thanh toán.",
+    ),
+    "CONFIRM_PAYMENT": pgettext_lazy(
+        "dossier rule",
+        "Thời hạn tiếp tục với thời gian làm việc còn lại.",
+    ),
+    "EXTEND": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu ngày hẹn trả mới và lý do; in Văn bản xin lỗi và đề nghị gia hạn "
+        "(mẫu 04). Việc đúng hạn vẫn xét theo hạn ban đầu.",
+    ),
+    "STOP": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu lý do; in Thông báo dừng giải quyết (mẫu 05).",
+    ),
+    "RESOLVE": pgettext_lazy(
+        "dossier rule",
+        "Chỉ ở bước cuối của quy trình; ghi nhận thời điểm hoàn thành và việc đúng hạn.",
+    ),
+    "RETURN": pgettext_lazy(
+        "dossier rule",
+        "Chọn cách trả: tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến.",
+    ),
+    "WITHDRAW": pgettext_lazy(
+        "dossier rule",
+        "Hồ sơ kết thúc theo đề nghị của người nộp; chỉ khi chưa có kết quả.",
+    ),
+    "CORRECT": pgettext_lazy(
+        "dossier rule",
+        "Bắt buộc nêu lý do và tệp kết quả đã đính chính; người nộp được thông báo.",
+    ),
+    "ASSIGN": pgettext_lazy(
+        "dossier rule",
+        "Giao bước hiện tại cho một cán bộ của đơn vị xử lý.",
+    ),
+}
 
 S = Status
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.ACCEPT, {S.SUBMITTED}, {Actor.DESK}, S.RECEIVED,
-           "the clock starts at acceptance", pgettext_lazy("dossier action", "Tiếp nhận")),
+           _RULES["ACCEPT"], pgettext_lazy("dossier action", "Tiếp nhận")),
         # From supplement_requested only the system refuses: the supplement deadline passed
         # for a procedure marked refuse_on_supplement_expiry (CONTRACT.md §3).
         _t(Action.REFUSE, {S.SUBMITTED, S.SUPPLEMENT_REQUESTED}, {Actor.DESK, Actor.SYSTEM},
-           S.REFUSED, "reason required (form 03); from supplement_requested only the system, "
-           "when the supplement deadline passed",
+           S.REFUSED, _RULES["REFUSE"],
            pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
         # A second request on the same dossier is a leader's (CONTRACT.md §2): the national
         # 766 formulas count a dossier asked more than once as late (indicator 2.1).
         _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
            {Actor.DESK, Actor.SPECIALIST, Actor.LEADER}, S.SUPPLEMENT_REQUESTED,
-           "items required (form 02), optional deadline; the clock stops; "
-           "a second request only by a leader",
+           _RULES["REQUEST_SUPPLEMENT"],
            pgettext_lazy("dossier action", "Yêu cầu bổ sung")),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT, Actor.DESK}, None,
-           "back to the status it left; a started clock restarts with the full time",
+           _RULES["SUPPLEMENT"],
            pgettext_lazy("dossier action", "Bổ sung hồ sơ")),
         _t(Action.FORWARD, {S.RECEIVED, S.PROCESSING}, {Actor.DESK, Actor.HOLDER}, S.PROCESSING,
-           "to the next workflow step (the first one from received)",
+           _RULES["FORWARD"],
            pgettext_lazy("dossier action", "Chuyển bước tiếp")),
         _t(Action.SEND_BACK, {S.PROCESSING}, {Actor.HOLDER}, None,
-           "to the previous step; from the first step back to the desk (received)",
+           _RULES["SEND_BACK"],
            pgettext_lazy("dossier action", "Trả lại bước trước")),
         _t(Action.REQUEST_PAYMENT, {S.PROCESSING}, {Actor.SPECIALIST, Actor.LEADER},
-           S.AWAITING_PAYMENT, "amount required; the clock pauses",
+           S.AWAITING_PAYMENT, _RULES["REQUEST_PAYMENT"],
            pgettext_lazy("dossier action", "Yêu cầu nghĩa vụ tài chính")),
         _t(Action.CONFIRM_PAYMENT, {S.AWAITING_PAYMENT}, {Actor.DESK, Actor.APPLICANT},
-           S.PROCESSING, "the clock resumes with the working time that was left",
+           S.PROCESSING, _RULES["CONFIRM_PAYMENT"],
            pgettext_lazy("dossier action", "Xác nhận đã thanh toán")),
         _t(Action.EXTEND, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER}, None,
-           "extended_due_at and reason required (form 04); timeliness still judged on due_at",
+           _RULES["EXTEND"],
            pgettext_lazy("dossier action", "Gia hạn")),
         _t(Action.STOP, {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-           {Actor.LEADER}, S.STOPPED, "reason required (form 05)",
+           {Actor.LEADER}, S.STOPPED, _RULES["STOP"],
            pgettext_lazy("dossier action", "Dừng xử lý")),
         _t(Action.RESOLVE, {S.PROCESSING}, {Actor.HOLDER}, S.RESOLVED,
-           "only at the last step; resolved_at and timeliness set",
+           _RULES["RESOLVE"],
            pgettext_lazy("dossier action", "Hoàn thành xử lý")),
         _t(Action.RETURN, {S.RESOLVED}, {Actor.DESK}, S.RETURNED,
-           "method counter, post or online", pgettext_lazy("dossier action", "Trả kết quả")),
+           _RULES["RETURN"], pgettext_lazy("dossier action", "Trả kết quả")),
         # Only before the result exists: a resolved dossier has one (CONTRACT.md §2).
         _t(Action.WITHDRAW,
            {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
-           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "only before the result exists",
+           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, _RULES["WITHDRAW"],
            pgettext_lazy("dossier action", "Rút hồ sơ")),
         _t(Action.ASSIGN, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER, Actor.UNIT_ADMIN},
-           None, "assign the current step to an officer of its unit",
+           None, _RULES["ASSIGN"],
            pgettext_lazy("dossier action", "Phân công")),
         # A corrected result (đính chính) of a returned dossier: both results stay.
         _t(Action.CORRECT, {S.RETURNED}, {Actor.LEADER}, S.RETURNED,
-           "reason and the corrected result file required; the applicant is notified",
+           _RULES["CORRECT"],
            pgettext_lazy("dossier action", "Đính chính kết quả")),
     ]
 }  # fmt: skip

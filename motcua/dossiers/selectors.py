@@ -120,7 +120,9 @@ def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:
         raise Http404("Không tìm thấy hồ sơ.")
     dossier = (
         dossier_scope(user=user)
-        .select_related("procedure", "unit", "step_unit", "assignee", "procedure_version")
+        .select_related(
+            "procedure", "unit", "step_unit", "assignee__staff_profile", "procedure_version"
+        )
         .filter(code=code)
         .first()
     )

@@ -692,6 +692,31 @@ def dossier_request_supplement(
     )
 
 
+def _mark_supplied(d: Dossier) -> list[str]:
+    """The checklist's documents that the last supplement request asked for are handed
+    in now: they read "đã bổ sung" instead of "chưa nộp" (the request names them, as the
+    counter intake does for missing papers; free-text items that name no document of the
+    checklist change nothing)."""
+    request = (
+        DossierEvent.objects.filter(dossier=d, action=Action.REQUEST_SUPPLEMENT.value)
+        .order_by("-seq")
+        .only("data")
+        .first()
+    )
+    asked = [fold(str(i)) for i in ((request.data or {}).get("items") or [])] if request else []
+    supplied = []
+    documents = list(d.documents or [])
+    for item in documents:
+        name = fold(str(item.get("name", "")))
+        if not item.get("received") and name and any(a and (a in name or name in a) for a in asked):
+            item["received"] = True
+            item["supplemented"] = True
+            supplied.append(str(item.get("name", "")))
+    if supplied:
+        d.documents = documents
+    return supplied
+
+
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -714,6 +739,9 @@ def dossier_supplement(
         d.supplement_due_at = None
         d.supplement_expired_at = None
         data: dict[str, Any] = {"attachments": list(attachments)}
+        supplied = _mark_supplied(d)
+        if supplied:
+            data["supplied"] = supplied
         if d.status != Status.SUBMITTED:
             calendar = _calendar()
             rule = clock_rule_at(at)

@@ -10,7 +10,9 @@ from django.core.validators import validate_email
 
 from motcua.dossiers.models import ApplicantKind
 
-_PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9|2)\d{8,9}$")
+# Mobile numbers: 0 and 9 digits starting 3, 5, 7, 8 or 9 (10 digits in all); landlines:
+# 0, an area code starting 2, and the subscriber number (11 digits in all).
+_PHONE = re.compile(r"^(0|\+84)([35789]\d{8}|2\d{9})$")
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 # Control characters (NUL above all: PostgreSQL refuses it) have no place in a name.

@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.people import person_name, person_phone
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
 from motcua.dossiers.models import Dossier, DossierEvent, Status, Timeliness
 from motcua.forms.pdf import (
@@ -69,16 +70,22 @@ def place_of(unit: Unit) -> str:
     return _PREFIXES.sub("", name).strip() or name
 
 
+# A line left for handwriting where the system does not know the value (never "…").
+BLANK = "&nbsp;" * 40
+
+
 def person(event: DossierEvent | None) -> str:
-    if event is None:
+    """The officer who took the action, by full name (staff profile); "" when unknown,
+    so that the form leaves the line for the signature's handwritten name."""
+    if event is None or event.actor is None:
         return ""
-    actor = event.actor
-    if actor is not None:
-        # Vietnamese order: family name first (Django's get_full_name puts it last).
-        full = f"{getattr(actor, 'last_name', '')} {getattr(actor, 'first_name', '')}".strip()
-        if full:
-            return full
-    return event.actor_name if event.actor_name != "system" else ""
+    return person_name(event.actor)
+
+
+def person_contact_phone(event: DossierEvent | None, unit: Unit) -> str:
+    """The officer's own phone, else the unit's hotline or phone, else ""."""
+    phone = person_phone(event.actor) if event is not None and event.actor else ""
+    return phone or unit.hotline or unit.phone
 
 
 def processing_days(dossier: Dossier) -> Decimal:
@@ -153,7 +160,7 @@ class Ctx:
             parts.append(f"Số điện thoại: {self.d.applicant_phone}")
         if self.d.applicant_email:
             parts.append(f"Thư điện tử: {self.d.applicant_email}")
-        return "; ".join(parts) or "Số điện thoại: …"
+        return "; ".join(parts) or f"Số điện thoại: {BLANK}"
 
 
 def _ctx(dossier: Dossier, events: list[DossierEvent], *, landscape_page: bool = False) -> Ctx:
@@ -199,7 +206,7 @@ def form_01(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     flow.append(ctx.line("Tiếp nhận hồ sơ của", d.applicant_name))
     if d.applicant_id_number:
         flow.append(ctx.p(f"Số giấy tờ tùy thân: {esc(d.applicant_id_number)}"))
-    flow.append(ctx.p(f"Địa chỉ: {esc(d.applicant_address or '…')}"))
+    flow.append(ctx.p(f"Địa chỉ: {esc(d.applicant_address) or BLANK}"))
     flow.append(ctx.p(esc(ctx.contact())))
     flow.append(ctx.line("Nội dung yêu cầu giải quyết", ctx.request_text()))
     flow.append(ctx.p("1. Thành phần hồ sơ nộp gồm:"))
@@ -227,6 +234,10 @@ def form_01(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
         rows.append([Paragraph("", s.cell), Paragraph("(Không có giấy tờ)", s.cell), "", ""])
     flow.append(grid(rows, [12 * mm, w - 12 * mm - 45 * mm - 20 * mm, 45 * mm, 20 * mm]))
     flow.append(Spacer(1, 2 * mm))
+    # Items 2 to 7, the register line and the signatures stay on one page: a signature
+    # block never stands alone at the top of page 2.
+    body = flow
+    flow = []
     flow.append(ctx.p("2. Số lượng hồ sơ: 01 (bộ)"))
     flow.append(
         ctx.p(f"3. Thời gian giải quyết hồ sơ theo quy định là: {days_text(processing_days(d))}")
@@ -270,18 +281,16 @@ def form_01(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     flow.append(lookup)
     flow.append(Spacer(1, 3 * mm))
     flow.append(
-        KeepTogether(
-            signature_blocks(
-                s,
-                [
-                    ("NGƯỜI NỘP HỒ SƠ", "Ký và ghi rõ họ tên", d.applicant_name),
-                    ("NGƯỜI TIẾP NHẬN HỒ SƠ", "Ký và ghi rõ họ tên", person(event)),
-                ],
-                w,
-            )
+        signature_blocks(
+            s,
+            [
+                ("NGƯỜI NỘP HỒ SƠ", "Ký và ghi rõ họ tên", d.applicant_name),
+                ("NGƯỜI TIẾP NHẬN HỒ SƠ", "Ký và ghi rõ họ tên", person(event)),
+            ],
+            w,
         )
     )
-    return flow
+    return [*body, KeepTogether(flow)]
 
 
 # ---------------------------------------------------------------------------- 02
@@ -327,11 +336,12 @@ def form_02(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
                 )
             )
         )
-    phone = ctx.d.unit.phone or "…"
+    phone = person_contact_phone(event, ctx.d.unit)
+    who = esc(person(event)) or BLANK
     flow.append(
         ctx.p(
             f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, {ctx.honorific()} liên hệ với "
-            f"{esc(person(event) or '…')}, số điện thoại {esc(phone)} để được hướng dẫn. "
+            f"{who}, số điện thoại {esc(phone) or BLANK} để được hướng dẫn. "
             "Thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ hợp lệ."
         )
     )
@@ -356,7 +366,7 @@ def form_03(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     flow.append(
         ctx.p(f"{esc(_desk_name(ctx))} tiếp nhận hồ sơ của: <b>{esc(d.applicant_name)}</b>")
     )
-    flow.append(ctx.p(f"Địa chỉ: {esc(d.applicant_address or '…')}"))
+    flow.append(ctx.p(f"Địa chỉ: {esc(d.applicant_address) or BLANK}"))
     flow.append(ctx.p(esc(ctx.contact())))
     flow.append(ctx.line("Nội dung yêu cầu giải quyết", ctx.request_text()))
     flow.append(
@@ -495,7 +505,16 @@ def _holder_text(event: DossierEvent, units: dict[str, str], dossier: Dossier) -
     unit = units.get(data.get("step_unit") or "", dossier.unit.name)
     assignee = data.get("assignee")
     text = f"{step_name} — {unit}" if step_name else unit
-    return f"{text} ({assignee})" if assignee else text
+    if not assignee:
+        return text
+    # The officer by name (the history keeps the username, the form names the person).
+    from django.contrib.auth import get_user_model
+
+    user = (
+        get_user_model().objects.filter(username=assignee).select_related("staff_profile").first()
+    )
+    name = person_name(user) if user is not None else ""
+    return f"{text} ({name})" if name else text
 
 
 def form_06(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
@@ -544,7 +563,7 @@ def form_06(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
                 if e.action in ACTION_VALUES
                 else e.action
             )
-        giver = f"{holder}: {person(e) or e.actor_name}"
+        giver = f"{holder}: {person(e)}" if person(e) else holder
         verdict = ""
         if e.action in {"forward", "send-back", "resolve"} and held_since and held_hours:
             spent = calendar.working_seconds_between(held_since, e.at)

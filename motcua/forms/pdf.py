@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -260,3 +261,10 @@ class Document:
 
         self.template.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
         return self.buffer.getvalue()
+
+
+def place_of_unit(unit: Any) -> str:
+    """The place of the date line: the province's name without its title ("Mẫu")."""
+    from motcua.forms.documents import place_of
+
+    return place_of(unit)

@@ -41,7 +41,11 @@ ACTION_FORMS = {action: number for number, action in FORM_ACTIONS.items()}
 
 def dossier_events(*, dossier: Dossier) -> list[DossierEvent]:
     """The history with the actors, in order (one query)."""
-    return list(dossier.events.select_related("actor").order_by("seq"))
+    return list(
+        dossier.events.select_related("actor__staff_profile", "actor__citizen_profile").order_by(
+            "seq"
+        )
+    )
 
 
 def reception_event(dossier: Dossier, events: list[DossierEvent]) -> DossierEvent | None:

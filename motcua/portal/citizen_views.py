@@ -356,7 +356,10 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
             "lookup_url": url,
             "qr": qr_svg(url),
             "days": wizard.processing_days(dossier.procedure_version, dossier.case_code),
-            "attachments": dossier_attachments(dossier=dossier),
+            # The papers the applicant handed in, not the forms and results issued since.
+            "submitted_files": dossier_attachments(dossier=dossier)
+            .filter(kind__in=[AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT])
+            .count(),
         },
     )
 
@@ -388,12 +391,27 @@ def _downloadable(dossier: Dossier, attachment: Attachment) -> bool:
     }
 
 
+def _amount_due(dossier: Dossier) -> int:
+    """What the office asked to pay (the last payment request), else the procedure's fee."""
+    if dossier.status != Status.AWAITING_PAYMENT:
+        return 0
+    request = dossier.events.filter(action="request-payment").order_by("-seq").only("data").first()
+    amount = (request.data or {}).get("amount") if request else None
+    return int(amount or dossier.fee_amount or 0)
+
+
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
 def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _my_dossier(request, code)
     attachments = [(a, _downloadable(dossier, a)) for a in dossier_attachments(dossier=dossier)]
-    results = [a for a, ok in attachments if ok and a.kind == AttachmentKind.RESULT]
+    results = []
+    seen: set[str] = set()
+    for a, ok in attachments:
+        # The same result file kept twice (uploaded at resolve, then again) is listed once.
+        if ok and a.kind == AttachmentKind.RESULT and a.sha256 not in seen:
+            seen.add(a.sha256)
+            results.append(a)
     return render(
         request,
         "portal/citizen/my_dossier.html",
@@ -411,6 +429,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "rating": Rating.objects.filter(dossier=dossier).first(),
             "rating_form": RatingForm(),
             "payments": Payment.objects.filter(dossier=dossier)[:5],
+            "payment_amount": _amount_due(dossier),
         },
     )
 

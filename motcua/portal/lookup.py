@@ -8,21 +8,25 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.ratelimit import counter_hit, counter_hold, counter_key, counter_peek
 from motcua.core.text import comparable
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Internal moves that say nothing to the applicant (who holds the step inside the office).
 _HIDDEN_ACTIONS = {Action.ASSIGN.value}
-_PUBLIC_LABELS: dict[str, str] = {
-    Action.INTAKE.value: "Nộp / tiếp nhận hồ sơ",
-    Action.FORWARD.value: "Chuyển xử lý",
-    Action.SEND_BACK.value: "Chuyển xử lý",
+_PUBLIC_LABELS: dict[str, StrOrPromise] = {
+    Action.INTAKE.value: pgettext_lazy("public timeline", "Nộp / tiếp nhận hồ sơ"),
+    Action.FORWARD.value: pgettext_lazy("public timeline", "Chuyển xử lý"),
+    Action.SEND_BACK.value: pgettext_lazy("public timeline", "Chuyển xử lý"),
 }
 
 
@@ -45,7 +49,13 @@ def lookup_find(code: str) -> Dossier | None:
         return None
     # Public read by design (anyone holding the code): not scoped to a user. Only the
     # fields of CONTRACT.md §2 leave this module.
-    return Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+    dossiers = Dossier.objects.select_related("procedure", "unit")
+    found = dossiers.filter(code=code).first()
+    if found is None and code.upper() != code:
+        # Codes are printed in capitals (…-H99-…); people type them as they like. Both
+        # tries use the unique index (an ``iexact`` would scan every dossier).
+        found = dossiers.filter(code=code.upper()).first()
+    return found
 
 
 _ASCII_DIGITS = frozenset("0123456789")

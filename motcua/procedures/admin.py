@@ -13,6 +13,7 @@ from motcua.procedures.models import (
     ProcedureLegalBasis,
     ProcedureVersion,
     RequiredDocument,
+    SearchSynonym,
     WorkflowStep,
 )
 from motcua.procedures.services import procedure_publish
@@ -97,3 +98,11 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 
 admin.site.site_url = "/"
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """What people type → what the catalogue says; used by every search of procedures."""
+
+    list_display = ["phrase", "replacement", "note"]
+    search_fields = ["phrase", "replacement", "folded"]

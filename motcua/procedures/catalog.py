@@ -317,6 +317,8 @@ def validate_catalog(data: Any) -> _Plan:
                 "address": v.text(item, "address", p, required=False, max_length=255),
                 "phone": v.text(item, "phone", p, required=False, max_length=32),
                 "national_code": v.code(item, "national_code", p),
+                "hotline": v.text(item, "hotline", p, required=False, max_length=32),
+                "working_hours": v.text(item, "working_hours", p, required=False, max_length=255),
                 "successor": successor,
                 "procedures": performed if "procedures" in item else None,
                 **dates,
@@ -664,15 +666,10 @@ def catalog_import(data: Any) -> ImportReport:
         values = {
             k: item[k]
             for k in (
-                "name",
-                "level",
-                "address",
-                "phone",
-                "national_code",
-                "valid_from",
-                "valid_to",
+                "name", "level", "address", "phone", "hotline", "working_hours", "national_code",
+                "valid_from", "valid_to",
             )
-        }
+        }  # fmt: skip
         unit_row = by_code.get(item["code"])
         if unit_row is None:
             by_code[item["code"]] = Unit.objects.create(code=item["code"], **values)
@@ -751,6 +748,8 @@ def catalog_export() -> dict[str, Any]:
                 "address": u.address,
                 "phone": u.phone,
                 "national_code": u.national_code,
+                "hotline": u.hotline,
+                "working_hours": u.working_hours,
                 "valid_from": u.valid_from.isoformat() if u.valid_from else None,
                 "valid_to": u.valid_to.isoformat() if u.valid_to else None,
                 "successor": u.successor.code if u.successor else None,

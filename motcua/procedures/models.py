@@ -9,6 +9,7 @@ version it was received under and an old version stays readable.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -137,9 +138,13 @@ class Procedure(models.Model):
     # The electronic declaration (tờ khai điện tử) as a JSON Schema; empty: none.
     eform = models.JSONField(_("tờ khai điện tử (JSON Schema)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
-    # Folded (lower-case, no diacritics, đ→d) copies for accent-insensitive search.
+    # Folded (lower-case, no diacritics, đ→d, i/y) copies for accent-insensitive search,
+    # each word between spaces (" dang ki khai sinh ") so that a match starts a word.
     search_name = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # Dossiers received in the last year: among equally good matches, the procedure people
+    # use most comes first (refreshed by ``procedures.jobs.procedure_popularity_refresh``).
+    popularity = models.PositiveIntegerField(_("số hồ sơ trong năm"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -294,3 +299,37 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
+
+
+class SearchSynonym(models.Model):
+    """What people type → what the catalogue says: "sổ đỏ" → "giấy chứng nhận quyền sử
+    dụng đất", "GPXD" → "giấy phép xây dựng". Administrators edit the table; the search
+    of the portal, the API and the desk's picker all read it."""
+
+    phrase = models.CharField(
+        _("cụm từ người dân gõ"),
+        max_length=120,
+        help_text=_("Ví dụ: sổ đỏ, GPXD, làm giấy khai sinh. Không phân biệt dấu, hoa thường."),
+    )
+    replacement = models.CharField(
+        _("thay bằng"),
+        max_length=255,
+        blank=True,
+        help_text=_("Cách gọi trong danh mục thủ tục. Để trống: bỏ cụm từ khỏi câu tìm."),
+    )
+    folded = models.CharField(max_length=120, unique=True, editable=False)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("từ đồng nghĩa, viết tắt khi tìm thủ tục")
+        verbose_name_plural = _("từ đồng nghĩa, viết tắt khi tìm thủ tục")
+        ordering = ["folded"]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.replacement or '∅'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from motcua.core.text import fold_variants
+
+        self.folded = fold_variants(self.phrase)
+        super().save(*args, **kwargs)

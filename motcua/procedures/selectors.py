@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
-from motcua.core.text import comparable, fold, search_terms
+from motcua.core.collation import vi_order
+from motcua.core.text import comparable
 from motcua.procedures.models import (
     Field,
     Procedure,
@@ -14,6 +16,7 @@ from motcua.procedures.models import (
     ProcedureVersion,
     WorkflowStep,
 )
+from motcua.procedures.search import search_plan, searchable
 
 
 def procedure_detail_queryset() -> QuerySet[Procedure]:
@@ -30,15 +33,17 @@ def procedure_detail_queryset() -> QuerySet[Procedure]:
     )
 
 
-def _term_filter(term: str) -> Q:
-    if connection.vendor == "sqlite":
-        # The FTS5 trigram index answers substring LIKE queries without a table scan.
-        pattern = "%" + term.replace("%", "").replace("_", "") + "%"
+def _contains(column: str, text: str) -> Q:
+    """``column`` holds ``text`` (folded, starting a word), answered from an index: the
+    FTS5 trigram table on SQLite, a pg_trgm GIN index on PostgreSQL."""
+    needle = " " + text.replace("%", "").replace("_", "")
+    if connection.vendor == "sqlite" and column == "search_text":
         return Q(
-            pk__in=RawSQL("SELECT rowid FROM procedures_fts WHERE search_text LIKE %s", [pattern])
+            pk__in=RawSQL(
+                "SELECT rowid FROM procedures_fts WHERE search_text LIKE %s", ["%" + needle + "%"]
+            )
         )
-    # On PostgreSQL a GIN pg_trgm index serves LIKE '%term%' on the folded text.
-    return Q(search_text__contains=term)
+    return Q(**{f"{column}__contains": needle})
 
 
 def procedure_search(
@@ -49,8 +54,8 @@ def procedure_search(
     unit: str = "",
     active_only: bool = True,
 ) -> QuerySet[Procedure]:
-    """Procedures matching every word of ``query`` (folded), best matches first:
-    the whole query in the name, then every word in the name, then anywhere."""
+    """Procedures matching ``query`` as people type it, best first (``procedures.search``
+    says how: folding, synonyms, stopwords, phrase, ranking by name, use and length)."""
     procedures = Procedure.objects.select_related("field")
     if not all(comparable(value) for value in (field, level, unit)):
         return procedures.none()
@@ -62,28 +67,41 @@ def procedure_search(
         procedures = procedures.filter(level=level)
     if unit:
         procedures = procedures.filter(units__code=unit)
-    terms = search_terms(query)
-    if not terms:
-        return procedures.order_by("field__name", "name", "code")
-    for term in terms:
-        procedures = procedures.filter(_term_filter(term))
-    phrase = " ".join(terms)
+    plan = search_plan(query)
+    code = query.strip().replace("\x00", "")
+    if not plan.terms:
+        return procedures.order_by(vi_order("field__name"), vi_order("name"), "code")
+    by_code = Q(code=code)
+    matching = Q()
+    for term in plan.terms:
+        matching &= _contains("search_text", term)
+    phrase = plan.phrase
+    if len(plan.terms) > 1:
+        # When the words stand together somewhere, the procedures where they do not are
+        # noise ("kết hôn" is not a land procedure that says "gắn kết ... hôn nhân").
+        together = procedures.filter(_contains("search_text", phrase + " "))
+        if together.exists():
+            matching &= _contains("search_text", phrase + " ")
+    procedures = procedures.filter(matching | by_code)
     all_in_name = Q()
-    for term in terms:
-        all_in_name &= Q(search_name__contains=term)
+    for term in plan.terms:
+        all_in_name &= _contains("search_name", term)
     rank = Case(
-        When(search_name__startswith=phrase, then=Value(0)),
-        When(search_name__contains=phrase, then=Value(1)),
-        When(all_in_name, then=Value(2)),
-        When(code=query.strip().replace("\x00", ""), then=Value(0)),
-        default=Value(3),
+        When(by_code, then=Value(0)),
+        When(search_name=f" {phrase} ", then=Value(1)),
+        When(search_name__startswith=f" {phrase} ", then=Value(2)),
+        When(_contains("search_name", phrase + " "), then=Value(3)),
+        When(all_in_name, then=Value(4)),
+        default=Value(5),
         output_field=IntegerField(),
     )
-    return procedures.annotate(rank=rank).order_by("rank", "name", "code")
+    return procedures.annotate(rank=rank, name_length=Length("name")).order_by(
+        "rank", "-popularity", "name_length", vi_order("name"), "code"
+    )
 
 
 def field_list() -> QuerySet[Field]:
-    return Field.objects.order_by("name")
+    return Field.objects.order_by(vi_order("name"))
 
 
 def procedure_versions(*, procedure: Procedure) -> QuerySet[ProcedureVersion]:
@@ -100,4 +118,4 @@ def search_documents_for(procedure: Procedure) -> tuple[str, str]:
         procedure.applicants,
         " ".join(d.name for d in procedure.documents.all()),
     ]
-    return fold(procedure.name), fold(" ".join(parts))
+    return searchable(procedure.name), searchable(" ".join(parts))

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from motcua.core.numbers import vn_number
 from motcua.reports.query import ReportQuery
 from motcua.reports.tables import Table
 
@@ -91,12 +92,29 @@ def _font_paths() -> list[Path]:
     return paths + [Path(p) for p in FONT_CANDIDATES if Path(p).exists()]
 
 
-def to_pdf(q: ReportQuery, table: Table) -> bytes:
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return vn_number(value, 1 if isinstance(value, float) else None)
+    return str(value)
+
+
+def to_pdf(q: ReportQuery, table: Table, *, prepared_by: str = "") -> bytes:
+    """The table as an official report: the unit's and the national heading, the title and
+    period, the table, then the signature blocks of who prepared it and the head of unit."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        LongTable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
 
     font = pdf_font()
     out = io.BytesIO()
@@ -107,12 +125,29 @@ def to_pdf(q: ReportQuery, table: Table) -> bytes:
     title = ParagraphStyle("t", fontName=font, fontSize=13, leading=16)
     normal = ParagraphStyle("n", fontName=font, fontSize=9, leading=11)
     cell = ParagraphStyle("c", fontName=font, fontSize=6.5, leading=8)
+    from motcua.forms.pdf import Styles, heading, place_of_unit, signature_blocks
+
+    styles = Styles()
+    unit = q.unit
+    parent = unit.parent if unit.parent_id else None
     lines = heading_lines(q, table)
-    story: list = [Paragraph(lines[0], title)] + [Paragraph(x, normal) for x in lines[1:]]
+    story: list = [
+        heading(
+            styles,
+            parent_name=parent.name if parent is not None else "",
+            unit_name=unit.name,
+            number="",
+            place=place_of_unit(unit),
+            date=timezone.localdate(),
+            width=doc.width,
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    story += [Paragraph(lines[0], title)] + [Paragraph(x, normal) for x in lines[1:]]
     story.append(Spacer(1, 4 * mm))
     data = [[Paragraph(str(h), cell) for h in table.headers]]
     for row in [*table.rows, *([table.total] if table.total else [])]:
-        data.append([Paragraph("" if v is None else str(v), cell) for v in row])
+        data.append([Paragraph(_cell_text(v), cell) for v in row])
     t = LongTable(data, repeatRows=1)
     t.setStyle(
         TableStyle([
@@ -122,5 +157,18 @@ def to_pdf(q: ReportQuery, table: Table) -> bytes:
         ])
     )  # fmt: skip
     story.append(t)
+    story.append(Spacer(1, 6 * mm))
+    story.append(
+        KeepTogether(
+            signature_blocks(
+                styles,
+                [
+                    ("NGƯỜI LẬP BIỂU", "Ký và ghi rõ họ tên", prepared_by),
+                    ("THỦ TRƯỞNG ĐƠN VỊ", "Ký, ghi rõ họ tên và đóng dấu", ""),
+                ],
+                doc.width,
+            )
+        )
+    )
     doc.build(story)
     return out.getvalue()

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
+from motcua.core.numbers import vn_number
 from motcua.dossiers.models import Attachment, AttachmentKind
 from motcua.procedures.models import OnlineLevel, Procedure
 from motcua.reports.selectors import UnitTree, fine_sums, share
@@ -33,8 +34,7 @@ class Indicator:
     def display(self) -> str:
         if self.value is None:
             return gettext("chưa có dữ liệu")
-        text = f"{self.value:.1f}".replace(".", ",")
-        return f"{text} {self.unit}".strip()
+        return f"{vn_number(self.value, 1)} {self.unit}".strip()
 
 
 def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -462,9 +462,11 @@ def _labels(group_by: str, keys: list[int]) -> dict[int, tuple[str, str]]:
         return {p.pk: (p.code, p.name) for p in Procedure.objects.filter(pk__in=keys)}
     from django.contrib.auth import get_user_model
 
+    from motcua.core.people import person_label
+
     users = {
-        u.pk: (u.get_username(), u.get_full_name() or u.get_username())
-        for u in get_user_model().objects.filter(pk__in=keys)
+        u.pk: (u.get_username(), person_label(u, with_title=True))
+        for u in get_user_model().objects.filter(pk__in=keys).select_related("staff_profile")
     }
     return {k: users.get(k, ("", gettext("Chưa phân công"))) for k in keys}
 
@@ -571,12 +573,12 @@ def overdue_dossiers(
             qs = qs.filter(procedure__field_id=field_id)
         total += qs.count()
         rows += list(
-            qs.select_related("unit", "procedure", "assignee")
+            qs.select_related("unit", "procedure", "assignee__staff_profile")
             .order_by("due_at")
             .only(
                 "code", "due_at", "received_at", "status", "unit__name", "procedure__name",
                 "procedure__code", "assignee__username", "assignee__first_name",
-                "assignee__last_name",
+                "assignee__last_name", "assignee__staff_profile__full_name",
             )[:limit]
         )  # fmt: skip
     rows.sort(key=lambda d: (d.due_at, d.pk))

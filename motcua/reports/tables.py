@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.people import person_label
 from motcua.reports.indicators import indicators
 from motcua.reports.national_indicators import NationalIndicator, national_indicators
 from motcua.reports.query import ReportQuery
@@ -56,6 +57,9 @@ def _group_table(q: ReportQuery, group_by: str) -> Table:
     rows = [[r["key"], r["label"]] + [r[c] for c in TABLE_COLUMNS] for r in report.rows]
     total = ["", gettext("Tổng cộng")] + [report.total[c] for c in TABLE_COLUMNS]
     heading = gettext("Tình hình giải quyết hồ sơ — %(group)s") % {"group": str(title).lower()}
+    if group_by == "officer":
+        # Officers are named, not listed by their sign-in names.
+        headers, rows, total = headers[1:], [r[1:] for r in rows], total[1:]
     return Table(name, heading, headers, rows, total)
 
 
@@ -111,7 +115,7 @@ def build_table(q: ReportQuery, name: str) -> Table:
              gettext("Cán bộ xử lý")],
             [[d.code, d.procedure.name, d.unit.name,
               timezone.localtime(d.due_at).strftime("%d/%m/%Y %H:%M") if d.due_at else "",
-              (d.assignee.get_full_name() or d.assignee.get_username()) if d.assignee else ""]
+              person_label(d.assignee) if d.assignee else ""]
              for d in dossiers],
         )  # fmt: skip
     raise KeyError(name)

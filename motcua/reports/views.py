@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from motcua.core.collation import vi_order, vi_sorted
+from motcua.core.people import person_name
 from motcua.procedures.models import Field, Procedure
 from motcua.reports.charts import trend_svg
 from motcua.reports.exports import to_pdf, to_xlsx
@@ -33,6 +35,7 @@ from motcua.reports.selectors import (
 )
 from motcua.reports.tables import TABLES, build_table
 from motcua.units.models import Unit
+from motcua.workspace.auth import staff_of
 
 PUBLIC_CACHE_SECONDS = 300
 TREND_MONTHS = 24
@@ -85,6 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     q = _query_or_error(request)
     if isinstance(q, HttpResponse):
         return q
+    # The workspace navigation offers only this officer's pages (``Staff.can_*``).
+    request.staff = staff_of(request.user)  # type: ignore[attr-defined]
     fine = fine_sums(
         unit=q.unit, date_from=q.date_from, date_to=q.date_to, field_id=q.field_id, tree=q.tree
     )
@@ -142,7 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("code")
         .only("code", "name"),
         "units": _unit_choices(request, q.tree),
-        "fields": Field.objects.order_by("name"),
+        "fields": Field.objects.order_by(vi_order("name")),
         "query_string": params.urlencode(),
         "generated_at": timezone.localtime(),
     }
@@ -166,7 +171,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(to_pdf(q, data), content_type="application/pdf")
+        pdf = to_pdf(q, data, prepared_by=person_name(request.user))
+        response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
@@ -225,14 +231,16 @@ def transparency(request: HttpRequest) -> HttpResponse:
     if numbers is None:
         numbers = public_numbers(unit, tree)
         cache.set(key, numbers, PUBLIC_CACHE_SECONDS)
-    children = sorted(
+    children = vi_sorted(
         (u for u in tree.units.values() if u.parent_id == unit.pk), key=lambda u: u.name
     )
     parent = tree.units.get(unit.parent_id) if unit.parent_id else None
+    # The tree holds only what the counts need; the page also shows where to go and when.
+    contact = Unit.objects.filter(pk=unit.pk).first()
     response = render(
         request,
         "reports/public.html",
-        {**numbers, "children": children, "parent": parent, "roots": roots},
+        {**numbers, "children": children, "parent": parent, "roots": roots, "contact": contact},
     )
     response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
     return response

@@ -54,6 +54,13 @@ class Unit(models.Model):
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    hotline = models.CharField(_("đường dây nóng"), max_length=32, blank=True)
+    working_hours = models.CharField(
+        _("giờ làm việc"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Thứ Hai đến Thứ Sáu, sáng 7:30–11:30, chiều 13:00–17:00."),
+    )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
     successor = models.ForeignKey(
@@ -111,3 +118,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit or '-'}"
+
+
+class StaffProfile(models.Model):
+    """How an officer is named wherever a person is shown: pages, history, assignment
+    lists, signed forms and reminders. ``full_name`` is one field in natural Vietnamese
+    order ("Nguyễn Văn An"), never split into given and family names."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=255)
+    title = models.CharField(
+        _("chức danh"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Công chức Tư pháp - Hộ tịch."),
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("thông tin cán bộ")
+        verbose_name_plural = _("thông tin cán bộ")
+
+    def __str__(self) -> str:
+        return self.full_name

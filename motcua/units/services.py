@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from motcua.core.services import audit_record
-from motcua.units.models import Membership, Role, Unit
+from motcua.units.models import STAFF_ROLES, Membership, Role, StaffProfile, Unit
 
 
 @transaction.atomic
@@ -22,10 +22,14 @@ def user_create_or_update(
     superuser: bool = False,
     email: str = "",
     full_name: str = "",
+    title: str = "",
+    phone: str = "",
 ) -> AbstractUser:
     """Create a user or update one: password, roles (replacing the old ones) and flags.
 
     ``roles`` is a list of (role, unit code); staff roles need a unit, ``citizen`` has none.
+    A staff member's ``full_name`` (natural order, one field), ``title`` and ``phone`` go to
+    their staff profile, which every page, form and message names them by.
     """
     if not username.strip():
         raise ValidationError({"username": "Tên đăng nhập không được để trống."})
@@ -63,6 +67,17 @@ def user_create_or_update(
     # Django admin is for system and unit administrators; officers work in the workspace.
     user.is_staff = user.is_superuser or any(role == Role.UNIT_ADMIN for role, _ in resolved)
     user.save()
+    if any(role in STAFF_ROLES for role, _ in resolved) and (full_name or title or phone):
+        profile, _created = StaffProfile.objects.get_or_create(
+            user=user, defaults={"full_name": full_name.strip() or username}
+        )
+        if full_name.strip():
+            profile.full_name = " ".join(full_name.split())
+        if title:
+            profile.title = title.strip()
+        if phone:
+            profile.phone = phone.strip()
+        profile.save()
     if resolved or created:
         Membership.objects.filter(user=user).delete()
         Membership.objects.bulk_create(

@@ -73,6 +73,20 @@ class Staff:
     def roles(self) -> set[str]:
         return {role for role, _unit in self.pairs}
 
+    # What the navigation offers: only the pages this officer may open (a link that ends in
+    # 403 is not offered).
+    @property
+    def can_intake(self) -> bool:
+        return self.has(Role.DESK)
+
+    @property
+    def can_assign(self) -> bool:
+        return self.has(Role.LEADER, Role.UNIT_ADMIN)
+
+    @property
+    def can_report(self) -> bool:
+        return self.superuser or self.has(Role.LEADER)
+
     @property
     def primary_role(self) -> str:
         for role in (Role.DESK, Role.SPECIALIST, Role.LEADER, Role.UNIT_ADMIN):

@@ -13,11 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from motcua.core.text import comparable, fold
+from motcua.core.collation import vi_order
+from motcua.core.text import comparable
 from motcua.core.validation import is_ascii_int
 from motcua.dossiers.errors import DossierError, DossierInvalid
+from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import ApplicantKind, Channel
-from motcua.dossiers.services import dossier_intake
+from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.dossiers.validation import applicant_clean
 from motcua.procedures.eforms import eform_bind, eform_from_post, eform_is_blank
 from motcua.procedures.models import Procedure
 from motcua.procedures.records import record_documents
@@ -31,7 +34,7 @@ MAX_FILES = 10
 
 def _desk_units(request: HttpRequest) -> list[Unit]:
     staff: Staff = request.staff  # type: ignore[attr-defined]
-    return list(Unit.objects.filter(pk__in=staff.units(Role.DESK)).order_by("name"))
+    return list(Unit.objects.filter(pk__in=staff.units(Role.DESK)).order_by(vi_order("name")))
 
 
 def _pick_unit(request: HttpRequest, units: list[Unit]) -> Unit:
@@ -51,16 +54,29 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
     unit = _pick_unit(request, units)
     query = request.GET.get("q", "")[:200]
     procedures = list(procedure_search(query=query, unit=unit.code)[:300])
+    template = "workspace/_pick_list.html" if request.GET.get("partial") else None
     return render(
         request,
-        "workspace/intake_pick.html",
+        template or "workspace/intake_pick.html",
         {
             "units": units,
             "unit": unit,
             "query": query,
-            "procedures": [(p, fold(f"{p.code} {p.name} {p.field.name}")) for p in procedures],
+            # Everything the search matched on stays visible while the user types on.
+            "procedures": [(p, f"{p.code} {p.search_text}") for p in procedures],
         },
     )
+
+
+def missing_documents(items: list[dict[str, Any]], ticked: list[Any]) -> list[str]:
+    """The names of the required documents of the checklist that were not handed over (a
+    ticked entry is an index, or ``{"index", "count"}`` when copies were counted)."""
+    handed = {t["index"] if isinstance(t, dict) else t for t in ticked}
+    return [
+        str(item.get("name", ""))
+        for i, item in enumerate(items)
+        if item.get("required", True) and i not in handed
+    ]
 
 
 def checklist_of(procedure: Procedure, case_code: str) -> tuple[Any, list[dict[str, Any]]]:
@@ -122,6 +138,23 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         channel = request.POST.get("channel", Channel.COUNTER)
         if channel not in {Channel.COUNTER, Channel.POSTAL}:
             errors["channel"] = [_("Chọn trực tiếp hoặc bưu chính.")]
+        # Missing required papers never pass silently: the officer ticks them, or receives
+        # the dossier and asks for them at once (form 02) with a reason (Decree 118/2025,
+        # art. 15: an incomplete dossier gets a supplement request, never a bare receipt).
+        missing = missing_documents(checklist_of(procedure, case_code)[1], ticked)
+        missing_reason = request.POST.get("missing_reason", "").strip()[:2000]
+        ask_supplement = bool(missing) and request.POST.get("missing") == "supplement"
+        if missing and not ask_supplement:
+            errors["documents"] = [
+                _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(missing)}
+            ]
+        if ask_supplement and not missing_reason:
+            errors["missing_reason"] = [_("Nêu lý do tiếp nhận khi hồ sơ còn thiếu giấy tờ.")]
+        if errors:
+            # Every mistake at once: the applicant's fields are checked too.
+            _clean, applicant_errors = applicant_clean(applicant)
+            for key, msgs in applicant_errors.items():
+                errors.setdefault(key, msgs)
         if not errors:
             try:
                 dossier, _created = dossier_intake(
@@ -142,6 +175,23 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             except DossierError as exc:
                 errors = {"__all__": [exc.message]}
             else:
+                if ask_supplement and _created:
+                    try:
+                        dossier = dossier_act(
+                            dossier=dossier,
+                            action=Action.REQUEST_SUPPLEMENT,
+                            actor=officer(request),
+                            params={"items": missing},
+                            version=dossier.version,
+                            note=missing_reason,
+                        )
+                    except DossierError as exc:
+                        messages.warning(request, exc.message)
+                    else:
+                        messages.info(
+                            request,
+                            _("Đã lập phiếu yêu cầu bổ sung (mẫu 02) các giấy tờ còn thiếu."),
+                        )
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
                 )
@@ -174,6 +224,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             "eform_groups": eform_bind(schema, eform_data, errors),
             "errors": errors,
             "values": values,
+            "missing_choice": values.get("missing", "") if values else "",
             "kinds": ApplicantKind.choices,
             "channel": values.get("channel", Channel.COUNTER) if values else Channel.COUNTER,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,

@@ -242,7 +242,9 @@ def dossier_inbox(
     dossiers = (
         dossier_scope(user=user)
         .filter(list_filters(user, staff, now)[query.key])
-        .select_related("procedure", "procedure__field", "unit", "step_unit", "assignee")
+        .select_related(
+            "procedure", "procedure__field", "unit", "step_unit", "assignee__staff_profile"
+        )
         .annotate(started=Coalesce("received_at", "submitted_at"))
     )
     if query.search:
@@ -277,4 +279,17 @@ def workload(*, user: Any, unit_ids: set[int]) -> list[dict[str, Any]]:
         )
         .order_by("-total", "assignee__username")
     )
-    return [dict(row) for row in rows]
+    result: list[dict[str, Any]] = [dict(row) for row in rows]
+    from django.contrib.auth import get_user_model
+
+    from motcua.core.people import person_label
+
+    people: dict[Any, Any] = {
+        u.pk: u
+        for u in get_user_model()
+        .objects.filter(pk__in=[r["assignee_id"] for r in result if r["assignee_id"]])
+        .select_related("staff_profile")
+    }
+    for row in result:
+        row["label"] = person_label(people.get(row["assignee_id"]), with_title=True)
+    return result

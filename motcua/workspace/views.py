@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.collation import vi_order, vi_sorted
+from motcua.core.people import person_label
 from motcua.core.services import personal_data_viewed
 from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
@@ -55,6 +58,7 @@ from motcua.dossiers.services import (
 from motcua.forms.api.views import dossier_form_response, register_response, register_unit
 from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_events, forms_reached
 from motcua.procedures.eforms import eform_display
+from motcua.procedures.records import record_case_name
 from motcua.procedures.selectors import field_list
 from motcua.units.models import Membership, Role, Unit
 from motcua.workspace.auth import Staff, officer, staff_required
@@ -95,6 +99,10 @@ def home(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     counts = list_counts(user=officer(request), staff=staff)
     key = _default_list(staff)
+    if not counts.get(key):
+        # Open on a list that has work (a leader's "unassigned" is often empty while the
+        # overdue list is not), in the order the cards are shown.
+        key = next((item.key for item in lists_for(staff) if counts.get(item.key)), key)
     query = ListQuery(key=key)
     dossiers = list(dossier_inbox(user=officer(request), staff=staff, query=query)[:10])
     cards = [(item, counts.get(item.key, 0)) for item in lists_for(staff)]
@@ -108,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "role": staff.primary_role,
             "guide_slug": ROLE_GUIDE.get(staff.primary_role, ""),
-            "units": sorted(set(staff.unit_names.values())),
+            "units": vi_sorted(set(staff.unit_names.values())),
         },
     )
 
@@ -196,9 +204,40 @@ def _officers(unit: Unit | None, role: str) -> list[Any]:
     if unit is None:
         return []
     rows = Membership.objects.filter(unit=unit, role=role, user__is_active=True).select_related(
-        "user"
+        "user__staff_profile"
     )
-    return sorted((m.user for m in rows), key=lambda u: u.get_username())
+    return vi_sorted((m.user for m in rows), key=person_label)
+
+
+def _history_rows(events: list[Any], attachments: list[Any]) -> list[Any]:
+    """The events with what their data names in words: the assignee by name, the new
+    appointment as a date, the files by their names (never the ids or the raw dict)."""
+    usernames = {(e.data or {}).get("assignee") for e in events if isinstance(e.data, dict)} - {
+        None,
+        "",
+    }
+    users = {
+        u.get_username(): u
+        for u in get_user_model()
+        .objects.filter(username__in=usernames)
+        .select_related("staff_profile")
+    }
+    files = {a.pk: a.name for a in attachments}
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        assignee = data.get("assignee")
+        event.assignee_label = person_label(users.get(assignee)) if assignee else ""
+        extended = data.get("extended_due_at")
+        event.extended_label = ""
+        if extended:
+            try:
+                moment = timezone.localtime(dt.datetime.fromisoformat(str(extended)))
+                event.extended_label = moment.strftime("%H:%M %d/%m/%Y")
+            except ValueError:
+                event.extended_label = str(extended)
+        ids = data.get("attachments") or []
+        event.attachment_names = [files.get(i, "") for i in ids if files.get(i)]
+    return events
 
 
 def _action_context(dossier: Dossier, actions: list[str]) -> dict[str, Any]:
@@ -230,6 +269,7 @@ def _render_dossier(
     values: dict[str, Any] | None = None,
     conflict: str = "",
     problem: str = "",
+    kept_note: str = "",
 ) -> HttpResponse:
     events = dossier_events(dossier=dossier)
     actions = available_actions(dossier, officer(request))
@@ -241,12 +281,15 @@ def _render_dossier(
     names = {item.get("index"): item.get("name") for item in dossier.documents}
     for a in attachments:
         a.document_name = names.get(a.document_index, "")  # type: ignore[attr-defined]
+    step_units = {
+        u.code: u.name for u in Unit.objects.filter(code__in=[s.get("unit") for s in steps])
+    }
     return render(
         request,
         "workspace/dossier_detail.html",
         {
             "dossier": dossier,
-            "events": events,
+            "events": _history_rows(events, attachments),
             "attachments": attachments,
             "documents": [
                 (item, [a for a in attachments if a.document_index == item.get("index")])
@@ -255,12 +298,19 @@ def _render_dossier(
             "eform": eform_display(
                 dossier.procedure_version.record.get("eform"), dossier.eform_data
             ),
+            "case_name": record_case_name(dossier.procedure_version.record, dossier.case_code),
             "actions": actions,
             "action_labels": action_labels,
             "action_clock": {a: TRANSITIONS[Action(a)].clock for a in actions},
             "step": step,
             "steps": [
-                {**s, "index": i, "current": i == dossier.step_index} for i, s in enumerate(steps)
+                {
+                    **s,
+                    "index": i,
+                    "current": i == dossier.step_index,
+                    "unit_name": step_units.get(s.get("unit") or "", ""),
+                }
+                for i, s in enumerate(steps)
             ],
             "deadline": deadline_info(dossier, events),
             "forms": [(n, FORM_TITLES[n]) for n in forms],
@@ -268,6 +318,7 @@ def _render_dossier(
             "open_action": open_action,
             "values": values or {},
             "conflict": conflict,
+            "kept_note": kept_note if open_action not in actions else "",
             "problem": problem,
             "outcomes": Outcome.choices,
             "return_methods": ReturnMethod.choices,
@@ -430,14 +481,19 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
                 )
     except StaleVersion:
         fresh = dossier_get(user=officer(request), code=code)
+        # The officer's typed input stays in the form (now on the fresh version) so that
+        # nothing they wrote is lost; the message says it once.
         return _render_dossier(
             request,
             fresh,
             status=409,
             conflict=_(
-                "Hồ sơ vừa được người khác cập nhật. Dưới đây là trạng thái mới nhất; "
-                "hãy xem lại trước khi thao tác. Thao tác của bạn chưa được ghi."
+                "Dưới đây là trạng thái mới nhất; hãy xem lại trước khi thao tác. "
+                "Thao tác của bạn chưa được ghi, nội dung bạn đã nhập vẫn được giữ lại."
             ),
+            open_action=action,
+            values={k: v for k, v in values.items() if k != "version"},
+            kept_note=note,
         )
     except DossierInvalid as exc:
         return _render_dossier(
@@ -570,7 +626,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def register_view(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    units = Unit.objects.filter(pk__in=staff.units()).order_by("name")
+    units = Unit.objects.filter(pk__in=staff.units()).order_by(vi_order("name"))
     today = timezone.localdate()
     errors: dict[str, str] = {}
     unit_code = request.GET.get("unit", "")
@@ -630,5 +686,14 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/workload.html",
-        {"rows": rows, "page": page, "selected": selected, "now": timezone.now()},
+        {
+            "selected_label": next(
+                (r["label"] for r in rows if r["assignee__username"] == selected),
+                _("Chưa phân công") if selected == "chua-giao" else "",
+            ),
+            "rows": rows,
+            "page": page,
+            "selected": selected,
+            "now": timezone.now(),
+        },
     )

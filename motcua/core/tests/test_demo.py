@@ -33,6 +33,7 @@ def test_demo_prepares_the_database_and_prints_the_accounts(data_dir: Path) -> N
         assert DEMO_PASSWORD in out
         assert "http://127.0.0.1:8000/" in out
     assert "loading demo data" in first.stdout
+    assert "http://127.0.0.1:8000/hop-thu-demo/" in first.stdout  # where the demo's mail is
     assert "loading demo data" not in second.stdout  # already loaded: nothing to do
     with sqlite3.connect(data_dir / "motcua.sqlite3") as db:
         levels = dict(db.execute("SELECT level, COUNT(*) FROM units_unit GROUP BY level"))
@@ -45,6 +46,22 @@ def test_demo_prepares_the_database_and_prints_the_accounts(data_dir: Path) -> N
         birth = db.execute(
             "SELECT name FROM procedures_procedure WHERE code = '1.001193'"
         ).fetchone()
+        # A living province: a few hundred dossiers of the last months, some still open.
+        dossiers = dict(db.execute("SELECT status, COUNT(*) FROM dossiers_dossier GROUP BY status"))
+        first_commune = db.execute(
+            "SELECT COUNT(*) FROM dossiers_dossier d JOIN units_unit u ON u.id = d.unit_id "
+            "WHERE u.code = (SELECT MIN(code) FROM units_unit WHERE level = 'commune')"
+        ).fetchone()[0]
+        named = db.execute(
+            "SELECT full_name FROM units_staffprofile p JOIN auth_user u ON u.id = p.user_id "
+            "WHERE u.username = 'motcua.xa'"
+        ).fetchone()
+    assert sum(dossiers.values()) >= 300
+    assert dossiers.get("returned", 0) > 100 and dossiers.get("processing", 0) > 0
+    assert first_commune >= 50
+    assert named and " " in named[0]
+    verified = run_motcua("--data-dir", str(data_dir), "verify-history", data_dir=data_dir)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     assert levels["department"] >= 10
     assert levels["commune"] >= 20
     assert procedures >= 60
@@ -56,7 +73,7 @@ def test_demo_prepares_the_database_and_prints_the_accounts(data_dir: Path) -> N
 @needs_demo_catalog
 @pytest.mark.django_db
 def test_demo_admin_logs_in_to_the_admin(client: Client) -> None:
-    demo_load()
+    demo_load(history=False)
 
     page = client.get("/admin/login/")
     response = client.post(
@@ -73,7 +90,7 @@ def test_demo_admin_logs_in_to_the_admin(client: Client) -> None:
 @needs_demo_catalog
 @pytest.mark.django_db
 def test_demo_has_one_account_per_role() -> None:
-    demo_load()
+    demo_load(history=False)
 
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
@@ -84,7 +101,7 @@ def test_demo_has_one_account_per_role() -> None:
 @needs_demo_catalog
 @pytest.mark.django_db
 def test_demo_catalogue_reimports_without_change() -> None:
-    demo_load()
+    demo_load(history=False)
 
     report = catalog_import(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
 
@@ -94,7 +111,7 @@ def test_demo_catalogue_reimports_without_change() -> None:
 @needs_demo_catalog
 @pytest.mark.django_db
 def test_demo_catalogue_has_the_promised_content() -> None:
-    demo_load()
+    demo_load(history=False)
 
     assert Unit.objects.filter(level=UnitLevel.DEPARTMENT).count() >= 10
     assert Unit.objects.filter(level=UnitLevel.COMMUNE).count() >= 20
@@ -115,8 +132,8 @@ def test_demo_load_with_the_fixture_catalogue_creates_the_accounts(
     # Independent of the shipped demo data: the loader on the small fixture catalogue.
     monkeypatch.setattr("motcua.demo.loader.CATALOG", catalog_file)
 
-    demo_load()
-    demo_load()
+    demo_load(history=False)
+    demo_load(history=False)
 
     usernames = {a.username for a in demo_accounts()}
     assert {"admin", "motcua.xa", "congdan"} <= usernames

@@ -86,3 +86,37 @@ def test_embedded_database_runs_in_wal_mode(migrated_data_dir: Path) -> None:
     with sqlite3.connect(database) as db:
         # WAL is stored in the file itself: a fresh connection reads it back.
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_production_without_site_url_refuses_to_start(data_dir: Path) -> None:
+    env = _production_env(data_dir)
+    del env["MOTCUA_SITE_URL"]
+
+    result = run_motcua("manage", "check", data_dir=data_dir, env=env)
+
+    assert result.returncode == 1
+    assert "MOTCUA_SITE_URL must be set in production" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_demo_links_to_the_port_it_serves_on(data_dir: Path) -> None:
+    from motcua.cli import _demo_address_to_env
+
+    env = child_env(data_dir, MOTCUA_ENV="demo")
+    saved = {k: env.get(k) for k in ("MOTCUA_HOST", "MOTCUA_PORT")}
+    import os
+
+    before = {k: os.environ.get(k) for k in saved}
+    try:
+        _demo_address_to_env(["--port", "8123", "--host=0.0.0.0"])
+        env.update(MOTCUA_PORT=os.environ["MOTCUA_PORT"], MOTCUA_HOST=os.environ["MOTCUA_HOST"])
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = run_motcua("manage", "shell", "-c", code, data_dir=data_dir, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("http://127.0.0.1:8123")

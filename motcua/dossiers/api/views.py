@@ -397,7 +397,7 @@ def action_view(action: Action) -> type[DossierActionView]:
         operation_id=f"dossier_{action.name.lower()}",
         summary=f"{transition.label} ({action.value})",
         description=(
-            f"Từ trạng thái: {sources}. Người thực hiện: {actors}. {transition.clock}. "
+            f"Từ trạng thái: {sources}. Người thực hiện: {actors}. {transition.clock} "
             "409 khi `version` đã cũ hoặc trạng thái không cho phép (kèm `allowed_actions`); "
             "403 khi vai trò không được phép; 404 khi hồ sơ ngoài phạm vi của người dùng."
         ),

@@ -340,3 +340,15 @@ def test_deleted_or_reordered_events_are_found(province: Province, tamper: str) 
         DossierEvent.objects.filter(pk=events[2].pk).update(seq=2)
         DossierEvent.objects.filter(pk=events[1].pk).update(seq=3)
     assert [code for code, _ in broken_dossiers()] == [d.code]
+
+
+def test_phone_numbers_have_ten_digits_or_eleven_for_landlines() -> None:
+    from motcua.dossiers.validation import applicant_clean
+
+    def phone_ok(phone: str) -> bool:
+        return "phone" not in applicant_clean({"name": "An", "phone": phone})[1]
+
+    assert phone_ok("0901234567") and phone_ok("+84901234567")
+    assert phone_ok("02433334444")  # Hà Nội landline
+    assert not phone_ok("09012345678")  # a mobile number with one digit too many
+    assert not phone_ok("090123456")

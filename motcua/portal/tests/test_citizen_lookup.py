@@ -288,3 +288,13 @@ def test_citizen_pages_have_english_as_second_language(client: Client) -> None:
     assert "Dossier code" in english
     assert "Tra cứu hồ sơ" in vietnamese
     assert "Sign in" in _html(client.get("/tai-khoan/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_lookup_finds_a_code_typed_in_small_letters(place: Place, client: Client) -> None:
+    dossier = submit(place)
+    assert dossier.code.lower() != dossier.code
+
+    response = client.get("/tra-cuu/", {"code": dossier.code.lower()})
+
+    assert response.status_code == 200
+    assert dossier.code in _html(response)

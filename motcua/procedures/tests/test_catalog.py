@@ -56,6 +56,8 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
             "address": u.get("address", ""),
             "phone": u.get("phone", ""),
             "national_code": u.get("national_code", ""),
+            "hotline": u.get("hotline", ""),
+            "working_hours": u.get("working_hours", ""),
             "valid_from": u.get("valid_from"),
             "valid_to": u.get("valid_to"),
             "successor": u.get("successor"),
@@ -445,3 +447,17 @@ def test_one_legal_document_described_two_ways_is_reported(
         e.startswith("procedures[2].legal_basis[0]") and "procedures[0].legal_basis[0]" in e
         for e in raised.value.errors
     )
+
+
+def test_units_carry_their_hotline_and_working_hours(catalog: dict[str, Any]) -> None:
+    from motcua.units.models import Unit
+
+    data = json.loads(json.dumps(catalog))
+    data["units"][0]["hotline"] = "0299 1022 000"
+    data["units"][0]["working_hours"] = "Thứ Hai đến Thứ Sáu, 7:30–11:30, 13:00–17:00"
+    catalog_import(data)
+    unit = Unit.objects.get(code=data["units"][0]["code"])
+    assert unit.hotline == "0299 1022 000"
+    assert unit.working_hours.startswith("Thứ Hai")
+    exported = catalog_export()["units"]
+    assert next(u for u in exported if u["code"] == unit.code)["hotline"] == "0299 1022 000"

@@ -106,6 +106,14 @@ def test_the_pdf_export_carries_the_heading(hand: Place, table: str) -> None:
     assert "UBND xã Một" in text
     assert "03/03/2027" in text and "10/03/2027" in text
     assert "Lập lúc" in text
+    # An official report: the national heading and the signature blocks, plain Vietnamese.
+    flat = " ".join(text.split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
+    assert "NGƯỜI LẬP BIỂU" in flat and "THỦ TRƯỞNG ĐƠN VỊ" in flat
+    from motcua.core.textcheck import text_problems
+
+    usernames = [u.get_username() for u in hand.users.values()]
+    assert text_problems(flat, usernames=usernames) == []
 
 
 def test_exports_are_scoped_too(hand: Place) -> None:

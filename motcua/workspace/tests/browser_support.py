@@ -17,7 +17,7 @@ PASSWORD = "motcua-demo"
 def demo_officers() -> None:
     from motcua.demo.loader import demo_load
 
-    demo_load()
+    demo_load(history=False)
 
 
 def sign_in(driver: Any, site: str, username: str, wait: WebDriverWait[Any]) -> None:

@@ -246,3 +246,44 @@ def test_forms_download_and_404_when_not_reached(province: Province, signed_in) 
     assert download["Content-Disposition"].startswith("attachment")
     assert client.get(f"/can-bo/ho-so/{d.code}/bieu-mau/02/").status_code == 404
     assert client.get(f"/can-bo/ho-so/{d.code}/bieu-mau/09/").status_code == 404
+
+
+def _visible(html: str) -> str:
+    import html as entities
+    import re
+
+    main = html.split("<main", 1)[-1]
+    main = re.sub(r"(?s)<(script|style|select|textarea)[^>]*>.*?</\1>", " ", main)
+    return " ".join(entities.unescape(re.sub(r"(?s)<[^>]+>", " ", main)).split())
+
+
+def test_the_history_reads_as_plain_vietnamese(province: Province, signed_in) -> None:
+    from motcua.core.textcheck import text_problems
+
+    d = intake(province)
+    d = s.dossier_request_supplement(
+        dossier=d, actor=province.users["desk"], items=["Giấy chứng sinh"]
+    )
+    d = s.dossier_supplement(dossier=d, actor=province.users["desk"], attachments=[])
+    d = s.dossier_forward(dossier=d, actor=province.users["desk"], assignee="specialist")
+    d = s.dossier_request_payment(dossier=d, actor=province.users["specialist"], amount=75000)
+    response = signed_in("leader").get(f"/can-bo/ho-so/{d.code}/")
+    text = _visible(response.content.decode())
+    assert "75.000 đồng" in text
+    assert "Chuyên viên xử lý" in text  # the step's role by its name, not "specialist"
+    usernames = list(province.users)
+    assert text_problems(text, usernames=usernames) == [], text
+
+
+def test_a_stale_version_says_it_once_and_keeps_the_note(province: Province, signed_in) -> None:
+    d = s.dossier_forward(dossier=intake(province), actor=province.users["desk"])
+    client = signed_in("specialist")
+    stale = d.version
+    s.dossier_assign(dossier=d, actor=province.users["leader"], assignee="specialist")
+    response = act(
+        client, d, "request-payment", {"amount": "50000", "note": "Đã gọi điện"}, version=stale
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.count("Hồ sơ vừa được người khác cập nhật") == 1
+    assert "Đã gọi điện" in html  # what the officer typed is still there

@@ -286,3 +286,82 @@ def test_user_guide_pages(province: Province, signed_in, slug: str) -> None:
     assert "<h1" in response.content.decode()
     assert client.get("/can-bo/huong-dan/khong-co/").status_code == 404
     assert client.get("/can-bo/huong-dan/anh/..%2Fsecret.png").status_code == 404
+
+
+def test_intake_picker_ranks_with_the_portals_engine(province: Province, signed_in) -> None:
+    client = signed_in("desk")
+    page = client.get("/can-bo/tiep-nhan/", {"q": "đăng kí khai sinh"})
+    codes = [p.code for p, _folded in page.context["procedures"]]
+    from motcua.procedures.selectors import procedure_search
+
+    unit = page.context["unit"].code
+    assert codes == [p.code for p in procedure_search(query="đăng kí khai sinh", unit=unit)]
+    assert codes[0] == "1.001193"
+    partial = client.get("/can-bo/tiep-nhan/", {"q": "đăng kí khai sinh", "partial": "1"})
+    html = partial.content.decode()
+    assert html.lstrip().startswith("<li") and "<html" not in html
+
+
+def test_intake_without_the_required_papers_is_refused_and_saves_nothing(
+    province: Province, signed_in
+) -> None:
+    client = signed_in("desk")
+    response = client.post(
+        "/can-bo/tiep-nhan/1.001193/",
+        {"name": "Lê Văn Giang", "channel": "counter", "idempotency_key": "m-1"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="err-intake-documents"' in html and "Chưa nhận đủ giấy tờ bắt buộc" in html
+    assert not Dossier.objects.exists()
+
+
+def test_intake_with_missing_papers_needs_a_reason_then_asks_for_them(
+    province: Province, signed_in
+) -> None:
+    client = signed_in("desk")
+    data = {"name": "Lê Văn Giang", "channel": "counter", "missing": "supplement"}
+    response = client.post("/can-bo/tiep-nhan/1.001193/", {**data, "idempotency_key": "m-2"})
+    assert response.status_code == 400
+    assert 'id="err-intake-missing_reason"' in response.content.decode()
+    assert not Dossier.objects.exists()
+    response = client.post(
+        "/can-bo/tiep-nhan/1.001193/",
+        {**data, "missing_reason": "Người nộp bổ sung sau", "idempotency_key": "m-3"},
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+    request = dossier.events.get(action="request-supplement")
+    assert request.data["items"] and request.note == "Người nộp bổ sung sau"
+    assert client.get(f"/can-bo/ho-so/{dossier.code}/bieu-mau/02/").status_code == 200
+
+
+def test_the_navigation_offers_only_pages_the_officer_may_open(
+    province: Province, signed_in
+) -> None:
+    desk = signed_in("desk").get("/can-bo/").content.decode()
+    assert 'id="nav-workload"' not in desk  # assignment is for leaders and unit admins
+    assert "/can-bo/tiep-nhan/" in desk
+    specialist = signed_in("specialist").get("/can-bo/").content.decode()
+    assert "/can-bo/tiep-nhan/" not in specialist.split("<main", 1)[0]
+    leader = signed_in("leader").get("/can-bo/").content.decode()
+    assert 'id="nav-workload"' in leader
+    assert signed_in("leader").get("/can-bo/phan-cong/").status_code == 200
+
+
+def test_access_keys_are_used_once_a_page(province: Province, signed_in) -> None:
+    import re
+
+    html = signed_in("desk").get("/can-bo/tiep-nhan/1.001193/").content.decode()
+    keys = re.findall(r'accesskey="(\w)"', html)
+    assert keys and len(keys) == len(set(keys))
+
+
+def test_the_leaders_home_opens_on_a_list_with_work(province: Province, signed_in) -> None:
+    dossier = s.dossier_forward(dossier=intake(province), actor=province.users["desk"])
+    # Assigned: the leader's first list ("not yet assigned") is empty, another is not.
+    s.dossier_assign(dossier=dossier, actor=province.users["leader"], assignee="specialist")
+    page = signed_in("leader").get("/can-bo/")
+    assert page.context["featured"].key != "unassigned"
+    assert [d.code for d in page.context["dossiers"]] == [dossier.code]

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", action=_RoleAction, dest="roles")
         parser.add_argument("--superuser", action="store_true")
         parser.add_argument("--email", default="")
-        parser.add_argument("--name", default="", help="full name")
+        parser.add_argument("--name", default="", help="full name, natural order")
+        parser.add_argument("--title", default="", help="staff title (chức danh)")
+        parser.add_argument("--phone", default="", help="staff phone")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -42,6 +44,8 @@ class Command(BaseCommand):
                 superuser=options["superuser"],
                 email=options["email"],
                 full_name=options["name"],
+                title=options["title"],
+                phone=options["phone"],
             )
         except ValidationError as exc:
             messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())

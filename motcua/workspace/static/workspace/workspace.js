@@ -3,8 +3,26 @@
   "use strict";
   function fold(text) {
     return text.replace(/đ/g, "d").replace(/Đ/g, "d").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^0-9a-z.]+/g, " ").trim();
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^0-9a-z.]+/g, " ").trim()
+      // i/y spellings (kí/ký, lí/lý, quí/quý) fold together, as on the server.
+      .replace(/\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g, "$1i");
   }
+  // Access keys the same way in every browser: Alt+Shift+key (Chromium's own chord is Alt
+  // alone, which clashes with menus; Firefox's is Alt+Shift). Each key is used once a page.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) { return; }
+    var key = (event.code || "").replace(/^Key/, "").toLowerCase();
+    if (key.length !== 1) { return; }
+    var target = document.querySelector("[accesskey='" + key + "']");
+    if (!target) { return; }
+    event.preventDefault();
+    if (/INPUT|TEXTAREA|SELECT/.test(target.tagName) && target.type !== "submit") {
+      target.focus();
+      if (target.select) { target.select(); }
+    } else {
+      target.click();
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var tag = (event.target && event.target.tagName) || "";
     if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(tag)) {
@@ -27,6 +45,35 @@
       shown[active].classList.add("ws-active");
       shown[active].scrollIntoView({ block: "nearest" });
     }
+    // The list comes ranked by the server's search (synonyms, i/y spellings, phrase,
+    // most used first): the same engine as the portal and the API. The typed words only
+    // hide what no longer matches while the ranked list is on its way.
+    var pending = null;    // the debounce timer of the next ranked list
+    var loading = null;    // the ranked list on its way
+    var goWhenLoaded = false;
+    function load() {
+      pending = null;
+      var form = input.form;
+      var params = new URLSearchParams(new FormData(form));
+      params.set("partial", "1");
+      var request = fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (request !== loading) { return; }  // a newer query is on its way
+          loading = null;
+          if (html !== null) {
+            list.innerHTML = html;
+            items = Array.prototype.slice.call(list.querySelectorAll("li[data-fold]"));
+          }
+          mark(0);
+          if (goWhenLoaded) {
+            goWhenLoaded = false;
+            var shown = visible();
+            if (shown.length) { window.location.href = shown[0].querySelector("a").href; }
+          }
+        });
+      loading = request;
+    }
     input.addEventListener("input", function () {
       var words = fold(input.value).split(" ").filter(Boolean);
       items.forEach(function (li) {
@@ -34,11 +81,21 @@
         li.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
       });
       mark(0);
+      if (pending) { clearTimeout(pending); }
+      pending = setTimeout(load, 150);
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); mark(active - 1); }
       else if (event.key === "Enter") {
+        if ((pending || loading) && active <= 0 && input.value.trim()) {
+          // Enter before the ranked list arrived: go to its first line once it is here,
+          // never to the first line of the provisional, alphabetical one.
+          event.preventDefault();
+          goWhenLoaded = true;
+          if (pending) { clearTimeout(pending); load(); }
+          return;
+        }
         var shown = visible();
         if (shown.length && active >= 0 && input.value.trim()) {
           event.preventDefault();
