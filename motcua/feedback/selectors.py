@@ -134,7 +134,7 @@ def feedback_counts(
 ) -> dict[str, Any]:
     """The raw counts of indicators 5.1–5.3 for feedback received in [start, end) by the
     given units: total, per category, on time (5.2 as of ``end``), unsatisfied (more
-    dislikes than likes), raised again about the same answer. One query."""
+    dislikes than likes), raised again about the same answer. Two queries."""
     rows = list(
         Feedback.objects.filter(unit__in=units, received_at__gte=start, received_at__lt=end)
     )
