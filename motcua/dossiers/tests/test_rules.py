@@ -495,20 +495,15 @@ def test_citizen_downloads_only_the_corrected_result(province: Province) -> None
     assert client.get(f"/ho-so-cua-toi/{d.code}/tep/{original.pk}/").status_code == 404
 
 
-def test_correction_notifies_the_applicant(
-    province: Province, monkeypatch: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    calls: list[tuple[int, str]] = []
+def test_correction_notifies_the_applicant(province: Province) -> None:
+    from motcua.outbox.models import OutboxMessage
 
-    def fake(*, dossier_id: int, action: str) -> bool:
-        calls.append((dossier_id, action))
-        return True
-
-    monkeypatch.setattr("motcua.notifications.services.notify_applicant", fake)
     d = _returned(province)
-    with django_capture_on_commit_callbacks(execute=True):
-        s.dossier_correct(dossier=d, actor=province.users["leader"], reason="Sai tên")
-    assert calls == [(d.pk, "correct")]
+    assert d.applicant_email  # the applicant gave an address at the counter
+    d = s.dossier_correct(dossier=d, actor=province.users["leader"], reason="Sai tên")
+    (message,) = OutboxMessage.objects.filter(key=f"notify:{d.pk}:{d.event_count}:email")
+    assert message.payload["subject"] == f"Hồ sơ {d.code}: kết quả đã được đính chính"
+    assert "Lý do: Sai tên" in message.payload["body"]
 
 
 def test_workspace_offers_correction_to_the_leader_only(province: Province) -> None:

@@ -42,7 +42,12 @@ def redis_url(db: int) -> str:
     import redis
 
     url = f"{REDIS}/{db}"
-    redis.Redis.from_url(url).flushdb()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise  # CI starts Redis (.ci/run): a missing server is a failure there
+        pytest.skip("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
     return url
 
 
