@@ -51,6 +51,14 @@ class OutboxConfig(AppConfig):
             cron={"hour": 7, "minute": 30},
             slot_format="%Y-%m-%d",
         )
+        # Issue 12: how often each procedure is used, for the search ranking.
+        register_job(
+            "refresh-popularity",
+            "motcua.procedures.jobs.procedure_popularity_refresh",
+            label="Đếm số hồ sơ mỗi thủ tục trong năm qua (xếp hạng tìm kiếm)",
+            cron={"hour": 0, "minute": 45},
+            slot_format="%Y-%m-%d",
+        )
         # Issue 11: expired rate-limit and lockout counters.
         register_job(
             "purge-counters",

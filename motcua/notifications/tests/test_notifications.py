@@ -23,6 +23,7 @@ from motcua.dossiers.services import (
     dossier_supplement,
 )
 from motcua.dossiers.tests.conftest import APPLICANT, Province, local, province  # noqa: F401
+from motcua.core.textcheck import text_problems
 from motcua.notifications.admin import NotificationTemplateForm
 from motcua.notifications.jobs import reminders_send
 from motcua.notifications.models import ContactPreference, NotificationTemplate
@@ -88,8 +89,10 @@ def test_every_message_of_a_dossier_reads_as_plain_vietnamese(
     dossier = walk(province)
     texts = bodies()
     assert len(texts) == 6  # intake, supplement, payment, extension, result, return
+    usernames = [u.get_username() for u in province.users.values()]
     for text in texts:
         assert not PROGRAM_DATA.search(text), text
+        assert text_problems(text, usernames=usernames) == [], text
         assert dossier.code in text
         assert "Cấp giấy phép xây dựng nhà ở riêng lẻ" in text
         assert "Kính gửi Nguyễn Văn An" in text
@@ -208,6 +211,7 @@ def test_reminders_one_digest_per_officer_on_working_days_only(
     assert d.code in digest.payload["body"]
     assert "hạn 17:00 ngày 01/03/2027" in digest.payload["body"]
     assert not PROGRAM_DATA.search(digest.payload["body"])
+    assert text_problems(digest.payload["body"], usernames=["specialist", "leader"]) == []
 
     # The next working day the dossier is overdue: the leader hears of it.
     assert reminders_send(now=local(2027, 3, 2, 7, 0)) == 1
