@@ -6,3 +6,10 @@ class FeedbackConfig(AppConfig):
     name = "motcua.feedback"
     label = "feedback"
     verbose_name = _("Phản ánh, kiến nghị")
+
+    def ready(self) -> None:
+        # Indicators 5.1–5.4 of Decision 766 count this app's feedback.
+        from motcua.feedback.national import national_feedback_counts
+        from motcua.reports.national_indicators import register_feedback_source
+
+        register_feedback_source(national_feedback_counts)

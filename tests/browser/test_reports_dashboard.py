@@ -15,7 +15,11 @@ from selenium.webdriver.support import expected_conditions as ec
 from motcua.dossiers.importer import import_dossiers
 from motcua.procedures.catalog import catalog_import
 from motcua.reports.seed import seed_dossiers
-from motcua.reports.tests.conftest import HAND_LINES, hand_catalog
+from motcua.reports.tests.conftest import (  # noqa: F401 - the fixture dates the present
+    HAND_LINES,
+    _histories_of_2027_are_past,
+    hand_catalog,
+)
 from motcua.units.services import user_create_or_update
 
 pytestmark = pytest.mark.browser

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from motcua.core.textcheck import text_problems
 from motcua.dossiers.services import (
     dossier_extend,
     dossier_forward,
@@ -23,7 +24,6 @@ from motcua.dossiers.services import (
     dossier_supplement,
 )
 from motcua.dossiers.tests.conftest import APPLICANT, Province, local, province  # noqa: F401
-from motcua.core.textcheck import text_problems
 from motcua.notifications.admin import NotificationTemplateForm
 from motcua.notifications.jobs import reminders_send
 from motcua.notifications.models import ContactPreference, NotificationTemplate

@@ -59,6 +59,7 @@ def prepared(tmp_path: Path, name: str, **extra: str) -> Iterator[Site]:
     env = {k: v for k, v in os.environ.items() if k not in _DROP}
     env.update(
         MOTCUA_ENV="production",
+        MOTCUA_SITE_URL="http://127.0.0.1:8000",
         MOTCUA_DATA_DIR=str(data_dir),
         MOTCUA_SECRET_KEY=secrets.token_urlsafe(40),
         MOTCUA_ALLOWED_HOSTS="127.0.0.1",

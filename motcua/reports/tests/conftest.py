@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import datetime as dt
+
 import pytest
 
 from motcua.dossiers.importer import import_dossiers
@@ -15,6 +17,17 @@ from motcua.dossiers.tests.conftest import CATALOG, PASSWORD
 from motcua.procedures.catalog import catalog_import
 from motcua.units.models import Unit
 from motcua.units.services import user_create_or_update
+
+
+@pytest.fixture(autouse=True)
+def _histories_of_2027_are_past(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-built histories are dated in 2027 (their working-time answers were worked
+    out on that calendar); the importer refuses events later than now, so these tests
+    stand at the start of 2028."""
+    monkeypatch.setattr(
+        "motcua.dossiers.importer.history_now",
+        lambda: dt.datetime(2028, 1, 1, tzinfo=dt.UTC),
+    )
 
 A = {"kind": "citizen", "name": "Nguyễn Văn An", "phone": "0901234567"}
 LAN_DAU = {"procedure": "3.000001", "case": "lan-dau", "unit": "000.01.01.T01"}

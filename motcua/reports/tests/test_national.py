@@ -236,3 +236,14 @@ def test_the_indicators_endpoint_is_in_the_openapi_schema(place: Place, client: 
     assert {"id", "numerator", "denominator", "value", "points", "max_points", "formula"} <= set(
         item
     )
+
+
+def test_a_province_sets_its_own_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from motcua.reports.national_indicators import max_points, points_of
+
+    assert max_points("2.1") == 20 and points_of("3.1", 40.0) == 2.0  # half of the 80 % bar
+    monkeypatch.setenv("MOTCUA_766_POINTS", '{"2.1": 12}')
+    assert max_points("2.1") == 12 and points_of("2.1", 50.0) == 6.0
+    assert max_points("3.1") == 4  # not in the table: the default
+    monkeypatch.setenv("MOTCUA_766_POINTS", "not json")
+    assert max_points("2.1") == 20
