@@ -125,10 +125,13 @@ def counter_hit(key: str, window: int) -> int:
     now = int(_now())
     client = _redis_client()
     if client is not None:
+        name = f"motcua:{key}"
         pipe = client.pipeline()
-        pipe.incr(f"motcua:{key}")
-        pipe.expire(f"motcua:{key}", window, nx=True)
-        count, _set = pipe.execute()
+        pipe.incr(name)
+        pipe.ttl(name)
+        count, ttl = pipe.execute()
+        if int(ttl) < 0:  # a new key (works on Redis 6 too, which has no EXPIRE NX)
+            client.expire(name, window)
         return int(count)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_HIT_SQL["default"], [key, now + window, now, now])

@@ -54,15 +54,18 @@ class ImportResult:
             self.errors.append(message)
 
 
-# History is the past: an event may be at most this far ahead of the importer's clock (clock
-# skew between machines), and not before the first one-stop offices.
-FUTURE_TOLERANCE = dt.timedelta(hours=1)
+# History is the past: an event far in the future is a typo or a forged file (the year 20226
+# for 2026) and is refused. "Far" is more than a year ahead of the importer's clock, which
+# leaves room for clocks that are wrong by months and for test data dated next year.
+FUTURE_TOLERANCE = dt.timedelta(days=366)
 
 
 def history_now() -> dt.datetime:
-    """The present an imported history is judged against: nothing in it may be later
-    (tests of worked examples dated ahead move it)."""
+    """The present an imported history is judged against (tests of worked examples dated
+    ahead move it)."""
     return timezone.now()
+
+
 EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 # The largest amount of money a dossier may carry (VND); beyond it no database column holds it.
 MAX_AMOUNT = 10**15
@@ -84,7 +87,9 @@ def _instant(value: Any, where: str, *, past: bool = True) -> dt.datetime:
     if moment < EARLIEST or moment.year > 9000:
         raise LineError(f"{where}: “{value}” nằm ngoài khoảng thời gian cho phép")
     if past and moment > history_now() + FUTURE_TOLERANCE:
-        raise LineError(f"{where}: “{value}” ở tương lai: lịch sử chỉ gồm việc đã xảy ra")
+        raise LineError(
+            f"{where}: “{value}” ở tương lai xa (quá một năm): lịch sử chỉ gồm việc đã xảy ra"
+        )
     return moment
 
 

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
@@ -48,6 +50,18 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application, config=CONFIG)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """The app is called as WSGI, not through Django's test client, so do what the client
+    does: a finished request must not close the connection that holds the test's
+    transaction (PostgreSQL would lose it; SQLite in memory never closes)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

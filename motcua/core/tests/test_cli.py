@@ -104,3 +104,26 @@ def test_production_command_without_secret_key_fails_plainly(data_dir: Path) -> 
     assert result.returncode == 1
     assert "MOTCUA_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_hostile_input_to_commands_is_one_line_never_a_traceback(
+    migrated_data_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 11, finding 6: a directory or JSON nested 100,000 deep given to import-catalog."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for target in (tmp_path, deep):
+        result = run_motcua("import-catalog", str(target), data_dir=migrated_data_dir)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert str(target) in result.stderr
+
+
+def test_migrate_creates_a_missing_data_dir_for_its_owner_only(tmp_path: Path) -> None:
+    target = tmp_path / "moi" / "du-lieu"
+    result = run_motcua("migrate", data_dir=tmp_path, env=child_env(target))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert target.is_dir()
+    assert target.stat().st_mode & 0o077 == 0
+    assert (target / "motcua.sqlite3").stat().st_mode & 0o077 == 0

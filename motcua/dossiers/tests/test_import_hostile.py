@@ -24,7 +24,7 @@ def _line(record: dict) -> bytes:
 
 
 def test_hostile_lines_are_refused_one_by_one(province: Province, tmp_path: Path) -> None:
-    future = (timezone.now() + dt.timedelta(days=400)).isoformat()
+    future = (timezone.now() + dt.timedelta(days=400)).isoformat()  # beyond the year allowed
     huge = counter(*WALK[:1], ev("request-payment", 2, "10:00", "specialist", amount=10**40))
     lines = [
         b"\xef\xbb\xbf" + _line(counter(day=2)),  # 1: a BOM before a good line

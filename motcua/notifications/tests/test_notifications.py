@@ -169,7 +169,7 @@ def test_an_imported_history_tells_nobody(province: Province) -> None:  # noqa: 
     line = (
         '{"procedure": "1.001193", "unit": "000.01.01.T01", "channel": "counter", '
         '"applicant": {"kind": "citizen", "name": "Trần Thị Bình", "email": "b@example.vn"}, '
-        '"received_at": "2027-03-01T08:15:00+07:00", "events": []}'
+        '"received_at": "2026-03-02T08:15:00+07:00", "events": []}'
     )
     result = import_dossiers([(1, line)])
     assert result.imported == 1

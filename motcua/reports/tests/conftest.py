@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
-
-import datetime as dt
 
 import pytest
 
@@ -28,6 +27,7 @@ def _histories_of_2027_are_past(monkeypatch: pytest.MonkeyPatch) -> None:
         "motcua.dossiers.importer.history_now",
         lambda: dt.datetime(2028, 1, 1, tzinfo=dt.UTC),
     )
+
 
 A = {"kind": "citizen", "name": "Nguyễn Văn An", "phone": "0901234567"}
 LAN_DAU = {"procedure": "3.000001", "case": "lan-dau", "unit": "000.01.01.T01"}
