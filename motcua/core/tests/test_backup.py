@@ -128,6 +128,8 @@ def live_backup(source: Path, tmp_path: Path) -> Path:
     """A backup of a site whose dossiers were made by live actions (times in microseconds)
     beside imported ones."""
     _ok(run_motcua("manage", "shell", "-c", LIVE, data_dir=source))
+    # The worker's share of those actions (their forms), done before the backup.
+    _ok(run_motcua("manage", "db_worker", "--batch", "--queue-name", "*", data_dir=source))
     archive = tmp_path / "live.tar.gz"
     _ok(run_motcua("backup", str(archive), data_dir=source))
     return archive

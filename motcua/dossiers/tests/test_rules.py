@@ -17,6 +17,7 @@ from motcua.dossiers.errors import ActionForbidden, ActionNotAllowed, DossierInv
 from motcua.dossiers.jobs import supplement_expiry
 from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, Status
 from motcua.dossiers.selectors import dossier_list
+from motcua.dossiers.tests.files import pdf_bytes
 from motcua.forms.documents import form_render
 from motcua.forms.selectors import dossier_events
 from motcua.procedures.catalog import catalog_import
@@ -24,7 +25,7 @@ from motcua.procedures.catalog import catalog_import
 from .conftest import APPLICANT, CATALOG, Province, local
 from .test_services import counter_intake, walk_to_last_step
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads are parsed whole
 
 
 def _with_procedure(**changes: Any) -> None:

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.conftest import APPLICANT, CATALOG, PASSWORD, Province
+from motcua.dossiers.tests.files import pdf_bytes
 from motcua.procedures.catalog import CatalogError, catalog_import
 from motcua.procedures.eforms import eform_errors, eform_schema_problems
 
@@ -147,6 +148,7 @@ def test_counter_page_renders_the_declaration_and_keeps_errors_beside_fields(
         "name": "Nguyễn Văn An",
         "phone": "0901234567",
         "channel": "counter",
+        "documents": ["0", "1"],  # every required paper handed over
         "ef-child-full_name": "Nguyễn Minh Khôi",
         "ef-requester-id_number": "12345",
     }
@@ -209,7 +211,7 @@ def test_online_wizard_asks_for_the_declaration_and_files_it(with_eform: Provinc
 
     state = client.session[wizard.SESSION_KEY]["1.001193"]
     assert state["eform"] == GOOD
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     upload = io.BytesIO(pdf)
     upload.name = "to-khai.pdf"
     upload2 = io.BytesIO(pdf)

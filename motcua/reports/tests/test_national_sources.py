@@ -20,13 +20,14 @@ from motcua.dossiers.services import (
     dossier_resolve,
     dossier_return,
 )
+from motcua.dossiers.tests.files import pdf_bytes
 from motcua.procedures.models import Procedure
 from motcua.reports.national_indicators import national_indicators
 from motcua.reports.summary import stats_differences
 from motcua.reports.tests.conftest import A, Place
 
 TZ = dt.timezone(dt.timedelta(hours=7))
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads are parsed whole
 MARCH = (dt.date(2027, 3, 1), dt.date(2027, 3, 31))
 
 
