@@ -36,7 +36,7 @@ def test_national_sim_serves_a_labelled_stand_in_and_stops_cleanly(data_dir: Pat
         assert state["dossiers"] == {}
     finally:
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Traceback" not in err
 
