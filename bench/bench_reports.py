@@ -10,7 +10,10 @@ reports the seed's time and peak RSS. Then, on whatever the database holds, it t
 - a province-year report by unit and by field (``stats_report``, the API's selector);
 - a commune-month report;
 - ``GET /api/v1/stats`` for the province-year (serialisation included);
-- the leader dashboard page ``/can-bo/thong-ke/`` for the province-year.
+- the leader dashboard page ``/can-bo/thong-ke/`` for the province-year;
+- the Decision 766 indicators as the national portal computes them (issue 13) for the
+  province-year (``national_indicators``), the same for one procedure (with 2.2), and
+  ``GET /api/v1/indicators``.
 
 Each figure is the best of R rounds (other work shares the machine) and is printed with its
 ratio to the ``COUNT(*)``. Targets: every report < 200 ms, the dashboard < 500 ms.
@@ -43,6 +46,8 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from motcua.dossiers.models import Dossier  # noqa: E402
+from motcua.procedures.models import Procedure  # noqa: E402
+from motcua.reports.national_indicators import national_indicators  # noqa: E402
 from motcua.reports.selectors import stats_report  # noqa: E402
 from motcua.units.models import Unit  # noqa: E402
 
@@ -104,6 +109,12 @@ def main() -> None:
         response = client.get("/api/v1/stats", params)
         assert response.status_code == 200, response.status_code
 
+    def api_766() -> None:
+        response = client.get("/api/v1/indicators", params)
+        assert response.status_code == 200, response.status_code
+
+    procedure = Procedure.objects.filter(units=commune).order_by("code").first()
+
     n = count_star()
     cases: list[tuple[str, Callable[[], object], float]] = [
         ("raw SQL COUNT(*) over dossiers (baseline)", count_star, 0),
@@ -117,6 +128,12 @@ def main() -> None:
          200),
         ("GET /api/v1/stats province-year", api, 200),
         ("dashboard page province-year", page, 500),
+        ("province-year 766 indicators (national way)",
+         lambda: national_indicators(unit=province, date_from=year[0], date_to=year[1]), 200),
+        ("province-year 766 indicators, one procedure (2.2)",
+         lambda: national_indicators(unit=province, date_from=year[0], date_to=year[1],
+                                     procedure=procedure), 200),
+        ("GET /api/v1/indicators province-year", api_766, 200),
     ]  # fmt: skip
     results = []
     for name, fn, target in cases:

@@ -33,6 +33,10 @@ COMMANDS = {
     # The national public service portal (issue 14).
     "national": "national portal (DVCQG): reconcile [--since DATE], resend CODE...",
     "national-sim": "run a STAND-IN of the national portal for the demo (not the real one)",
+    # issue 13 (rules)
+    "supplement-clock": "the clock rule on supplement (restart or shift) by effective date",
+    "rotate-field-keys": "re-encrypt personal data with the first MOTCUA_FIELD_KEYS key",
+    "purge-counters": "delete expired rate-limit and lockout counters (run daily)",
     "manage": "run any Django management command",
 }
 
@@ -76,8 +80,22 @@ def main(argv: list[str] | None = None) -> None:
         print(_usage(), file=sys.stdout if args else sys.stderr)
         sys.exit(0 if args else 2)
     command, rest = args[0], args[1:]
+    # Everything MotCua creates — the database, the data dir, uploads, backups — is the
+    # owner's only (issue 11): personal data never lands world-readable.
+    os.umask(0o077)
     if data_dir:
         os.environ["MOTCUA_DATA_DIR"] = data_dir
+    if command in {"migrate", "restore", "demo", "serve"}:
+        # The commands that create a database create the data dir it lives in.
+        from pathlib import Path
+
+        try:
+            Path(os.environ.get("MOTCUA_DATA_DIR", "var")).expanduser().mkdir(
+                mode=0o700, parents=True, exist_ok=True
+            )
+        except OSError as exc:
+            print(f"motcua {command}: cannot create the data dir: {exc.strerror}", file=sys.stderr)
+            sys.exit(1)
     # Only ``serve`` is production by default; the other commands run anywhere without a
     # secret key (they never answer web requests).
     os.environ.setdefault("MOTCUA_ENV", "production" if command == "serve" else "demo")
@@ -94,7 +112,35 @@ def main(argv: list[str] | None = None) -> None:
     if command != "manage" and command.replace("-", "_") not in get_commands():
         print(f"motcua: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
         sys.exit(2)
-    if command == "manage":
-        execute_from_command_line(["motcua manage", *rest])
-    else:
-        execute_from_command_line(["motcua", command.replace("-", "_"), *rest])
+    try:
+        if command == "manage":
+            execute_from_command_line(["motcua manage", *rest])
+        else:
+            execute_from_command_line(["motcua", command.replace("-", "_"), *rest])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        # The contract: errors in plain words, never a traceback (set MOTCUA_DEBUG=1 to see
+        # one). Commands report what they expect themselves; this is the last net.
+        if os.environ.get("MOTCUA_DEBUG", "") in {"1", "true", "yes"}:
+            raise
+        print(f"motcua {command}: {_plain(exc)}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _plain(exc: BaseException) -> str:
+    """One line a person can act on, for the errors a command may meet."""
+    from django.db import OperationalError
+
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, OperationalError):
+        if "unable to open database file" in text:
+            return "cannot open the database file: does the data dir exist and can it be written?"
+        if "locked" in text or "busy" in text:
+            return "the database is busy (another process holds it); try again in a moment"
+        return f"database error: {text}"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, OSError):
+        return f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or text}"
+    return f"{type(exc).__name__}: {text}"

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # issue 11: Swagger UI and Redoc served from here (CSP)
     "motcua.core",
     "motcua.units",
     "motcua.procedures",
@@ -99,19 +100,24 @@ INSTALLED_APPS = [
     "motcua.outbox",
 ]
 if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# --- issue 13 (rules): citizen feedback (phản ánh, kiến nghị) ---
+INSTALLED_APPS += ["motcua.feedback"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
+    "motcua.core.middleware.DatabaseBusyMiddleware",  # issue 11: locked database → 503
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.core.signin.SecondFactorMiddleware",  # issue 11: the second factor at every door
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 11: Content-Security-Policy
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -295,6 +301,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Served by this site, not a CDN (the Content-Security-Policy allows only 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Issue 11: every error status each operation may return, with the one error body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.core.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
         "AttachmentKindEnum": "motcua.dossiers.models.AttachmentKind",
@@ -302,6 +317,9 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "motcua.calendars.models.DayKind",
         "UnitLevelEnum": "motcua.units.models.UnitLevel",
         "ProcedureLevelEnum": "motcua.procedures.models.ProcedureLevel",
+        # issue 13 (rules)
+        "FeedbackStatusEnum": "motcua.feedback.models.FeedbackStatus",
+        "FeedbackCategoryEnum": "motcua.feedback.models.Category",
     },
 }
 
@@ -319,6 +337,8 @@ MOTCUA_SAME_DAY_CUTOFF = env("MOTCUA_SAME_DAY_CUTOFF", "15:00")
 MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
 # All the files of one dossier together; 0 means ten times the per-file limit.
 MOTCUA_MAX_DOSSIER_UPLOAD_MB = env_int("MOTCUA_MAX_DOSSIER_UPLOAD_MB", 0)
+# Most files one dossier may hold (issue 11).
+MOTCUA_MAX_DOSSIER_FILES = env_int("MOTCUA_MAX_DOSSIER_FILES", 50)
 # Staff sign-in: a second factor (TOTP) for leaders and administrators, lockout, idle timeout.
 MOTCUA_REQUIRE_TOTP = env_bool("MOTCUA_REQUIRE_TOTP", False)
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)
@@ -340,3 +360,46 @@ MOTCUA_DVCQG_RECONCILE_DAYS = env_int("MOTCUA_DVCQG_RECONCILE_DAYS", 30)
 # Hosts the inbound file links may point at (default: the portal's own host).
 MOTCUA_DVCQG_FILE_HOSTS = env_list("MOTCUA_DVCQG_FILE_HOSTS", "")
 # --- end DVCQG -------------------------------------------------------------------------
+# --- issue 13 (rules) ---
+# Working days an applicant has to bring a supplement when neither the request nor the
+# procedure says (CONTRACT.md §3).
+MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
+# Public feedback form: submissions per client.
+MOTCUA_FEEDBACK_RATE = env("MOTCUA_FEEDBACK_RATE", "5/min")
+# --- Security hardening (issue 11) ---------------------------------------------------------
+# One sign-in policy for every door: the only authentication backend applies the lockout.
+AUTHENTICATION_BACKENDS = ["motcua.core.signin.PolicyBackend"]
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+MOTCUA_TRUSTED_PROXIES = env("MOTCUA_TRUSTED_PROXIES", "")
+# Rate-limit and lockout counters: the database table, or Redis when this is set.
+MOTCUA_REDIS_URL = env("MOTCUA_REDIS_URL", "")
+# Lifetime of an API token.
+MOTCUA_TOKEN_HOURS = env_int("MOTCUA_TOKEN_HOURS", 8)
+# Personal data at rest: the key names of the field encryption (first encrypts; all decrypt).
+# The key itself is derived from MOTCUA_SECRET_KEY and the name (motcua.core.crypto).
+SALT_KEY = env_list("MOTCUA_FIELD_KEYS", "motcua-personal-data-1")
+# Earlier secret keys: still accepted for signatures and for decrypting personal data.
+SECRET_KEY_FALLBACKS = env_list("MOTCUA_SECRET_KEY_FALLBACKS", "")
+# Stored files (applicants' documents, forms) are the server owner's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames only from this
+# site, no inline script or style, no plugins, forms post only here, no framing.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Backups keep times to the microsecond (history hashes cover them).
+SERIALIZATION_MODULES = {"mcjson": "motcua.core.exactjson"}

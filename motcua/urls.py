@@ -15,8 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("motcua.core.api_urls", "api"), namespace="api")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/thong-ke/", include("motcua.reports.urls")),
+    # issue 13 (rules): citizen feedback, handled in the workspace, public on the portal
+    path("can-bo/phan-anh/", include("motcua.feedback.staff_urls")),
+    path("phan-anh/", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("cong-khai/", include("motcua.reports.public_urls")),
     path("", include("motcua.portal.urls")),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.crypto import blind_index
 from motcua.dossiers.validation import applicant_clean
 
 REQUIRED = _("Vui lòng nhập thông tin này.")
@@ -143,8 +144,31 @@ class CitizenLoginForm(CitizenFormMixin, AuthenticationForm):
             self.cleaned_data["username"] = username_for(identifier)
         return super().clean()
 
+    def get_invalid_login_error(self) -> ValidationError:
+        wait = int(getattr(self.request, "signin_locked", 0) or 0)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            return ValidationError(
+                _(
+                    "Tài khoản tạm bị khóa đăng nhập từ máy này %(minutes)d phút do nhập sai "
+                    "nhiều lần."
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        return super().get_invalid_login_error()
+
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
+        from motcua.core.signin import SecondFactor, second_factor_of
+
+        if second_factor_of(user) is not SecondFactor.NONE:
+            # One policy for every door: this door has no second factor, so an account that
+            # needs one signs in where it is asked.
+            raise ValidationError(
+                _("Tài khoản cán bộ dùng xác thực hai lớp: hãy đăng nhập tại trang cán bộ."),
+                code="second_factor",
+            )
         profile = getattr(user, "citizen_profile", None)
         if profile is not None and not profile.is_verified:
             raise ValidationError(self.error_messages["unverified"], code="unverified")
@@ -160,7 +184,7 @@ def username_for(identifier: str) -> str:
         return identifier.lower()
     digits = identifier.replace(" ", "").replace(".", "")
     if digits.isdigit() or digits.startswith("+"):
-        match = users.filter(citizen_profile__phone=digits).order_by("pk").first()
+        match = users.filter(citizen_profile__phone_hash=blind_index(digits)).order_by("pk").first()
         if match is not None:
             return str(match.get_username())
     return identifier

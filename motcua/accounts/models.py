@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.crypto import EncryptedChar, blind_index
 
 
 class CitizenProfile(models.Model):
@@ -18,9 +22,11 @@ class CitizenProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_profile"
     )
     full_name = models.CharField(_("họ và tên"), max_length=255)
-    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12, blank=True)
-    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)
-    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    # Personal data, encrypted at rest (motcua.core.crypto); the phone is found by its hash.
+    id_number = EncryptedChar(_("số định danh cá nhân (CCCD)"), max_length=12, blank=True)
+    phone = EncryptedChar(_("số điện thoại"), max_length=16, blank=True)
+    address = EncryptedChar(_("địa chỉ"), max_length=500, blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email_verified_at = models.DateTimeField(_("xác nhận thư điện tử lúc"), null=True, blank=True)
 
     class Meta:
@@ -29,6 +35,13 @@ class CitizenProfile(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_hash = blind_index(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def is_verified(self) -> bool:

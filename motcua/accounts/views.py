@@ -26,7 +26,7 @@ from motcua.accounts.forms import (
     ResendVerificationForm,
     username_for,
 )
-from motcua.accounts.ratelimit import client_ip, rate_limited
+from motcua.core.ratelimit import client_ip, rate_limited
 
 
 def _rate(scope: str) -> str:
@@ -120,6 +120,12 @@ class LoginView(auth_views.LoginView):
                 _("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng đợi một phút rồi thử lại."),
             )
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(self.request, "signin_locked", 0):
+            response.status_code = 429
+        return response
 
     def get_default_redirect_url(self) -> str:
         return str(reverse_lazy("portal:my_dossiers"))

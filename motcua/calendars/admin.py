@@ -20,6 +20,7 @@ from motcua.calendars.models import CalendarDay
 from motcua.calendars.selectors import calendar_year_grid, local_now, working_calendar
 from motcua.calendars.services import calendar_day_delete, calendar_day_set
 from motcua.calendars.workingtime import WEEKDAYS_VI
+from motcua.core.validation import is_ascii_int
 
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
@@ -34,7 +35,7 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit():
+        if value and is_ascii_int(value) and 1900 <= int(value) <= 9000:
             return queryset.filter(date__year=int(value))
         return queryset
 

@@ -1,7 +1,8 @@
 """Backup and restore of everything: the database (as a portable Django dump, so a backup
 of SQLite restores into PostgreSQL and back) and the files, each with its SHA-256.
 
-A backup is one ``.tar.gz`` holding ``manifest.json``, ``database.json`` and ``files/``.
+A backup is one ``.tar.gz`` holding ``manifest.json``, ``database.mcjson`` (Django JSON
+with exact times) and ``files/``; it is created readable by its owner only.
 Restore goes only into an empty database and verifies every checksum first.
 """
 
@@ -26,7 +27,11 @@ import motcua
 
 # Rebuilt by ``migrate`` on the target, or not worth keeping.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
-FORMAT = "motcua-backup/1"
+FORMAT = "motcua-backup/2"
+# Version 1 dumped Django's JSON, whose times stop at the millisecond: still restorable, but
+# its history hashes of live (microsecond) events do not verify.
+READABLE_FORMATS = {"motcua-backup/1", FORMAT}
+DUMP_NAME = "database.mcjson"
 
 
 class BackupError(Exception):
@@ -49,12 +54,13 @@ def backup_create(target: str) -> dict[str, Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
-        dump = Path(tmp) / "database.json"
+        dump = Path(tmp) / DUMP_NAME
         # One repeatable-read snapshot where the database offers it, so rows and their
         # histories agree.
         with transaction.atomic():
             call_command(
                 "dumpdata",
+                format="mcjson",
                 natural_foreign=True,
                 natural_primary=False,
                 exclude=EXCLUDED,
@@ -66,19 +72,22 @@ def backup_create(target: str) -> dict[str, Any]:
             "format": FORMAT,
             "motcua": motcua.__version__,
             "created_at": timezone.now().isoformat(),
-            "database": {"name": "database.json", "sha256": _sha256(dump)},
+            "database": {"name": DUMP_NAME, "sha256": _sha256(dump)},
             "files": [
                 {"name": str(p.relative_to(media)), "size": p.stat().st_size, "sha256": _sha256(p)}
                 for p in files
             ],
         }
         partial = path.with_name(path.name + ".partial")
+        # The backup holds every applicant's personal data: its owner's only, from the start.
+        partial.touch(mode=0o600, exist_ok=True)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w:gz") as archive:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname="database.json")
+            archive.add(dump, arcname=DUMP_NAME)
             for p in files:
                 archive.add(p, arcname=f"files/{p.relative_to(media)}")
         os.replace(partial, path)  # a reader never sees half a backup
@@ -121,11 +130,14 @@ def backup_restore(source: str) -> dict[str, Any]:
             manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise BackupError(f"{source}: the manifest is missing or broken") from exc
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") not in READABLE_FORMATS:
             raise BackupError(f"{source}: unknown backup format {manifest.get('format')!r}")
-        dump = root / "database.json"
+        name = str(manifest["database"].get("name") or "database.json")
+        if name not in {"database.json", DUMP_NAME}:
+            raise BackupError(f"{source}: unknown database dump {name!r}")
+        dump = root / name
         if _sha256(dump) != manifest["database"]["sha256"]:
-            raise BackupError("database.json does not match its checksum")
+            raise BackupError(f"{name} does not match its checksum")
         for entry in manifest["files"]:
             file = root / "files" / entry["name"]
             if not file.is_file() or _sha256(file) != entry["sha256"]:
@@ -139,6 +151,7 @@ def backup_restore(source: str) -> dict[str, Any]:
             call_command("loaddata", str(dump), verbosity=0)
         for entry in manifest["files"]:
             target = media / entry["name"]
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copyfile(root / "files" / entry["name"], target)
+            target.chmod(0o600)
     return manifest

@@ -17,7 +17,8 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Neither revoked nor expired (a token without an end date is not valid)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -31,6 +32,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True, db_index=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -68,3 +70,59 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class RateCounter(models.Model):
+    """One counter of the rate limits and sign-in lockouts (CONTRACT.md §2).
+
+    A table, not the cache: a cache evicts entries when it is flooded, which would wipe a
+    limit exactly when an attacker floods it, and a table is shared by every server process.
+    ``expires`` is a Unix time; a row past it counts as zero and is purged by
+    ``motcua purge-counters`` (a scheduled job)."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("bộ đếm giới hạn")
+        verbose_name_plural = _("bộ đếm giới hạn")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw which dossier's personal data, when, through which door (issue 11): one row
+    per dossier shown to a user other than its applicant, on a staff page or the API. The
+    unit administrator reads the rows of the unit's dossiers in the admin."""
+
+    class Channel(models.TextChoices):
+        WORKSPACE = "workspace", _("trang cán bộ")
+        API = "api", _("API")
+        FORM = "form", _("biểu mẫu")
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người xem"),
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("hồ sơ"),
+    )
+    channel = models.CharField(_("qua"), max_length=16, choices=Channel.choices)
+    ip = models.CharField(_("địa chỉ máy"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xem dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xem dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.dossier_id}"

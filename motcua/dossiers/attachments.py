@@ -13,9 +13,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from motcua.dossiers.errors import ActionForbidden, DossierError, DossierInvalid
+from motcua.dossiers.filecheck import FileRefused, file_check
 from motcua.dossiers.lifecycle import Actor
 from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, Status
 from motcua.dossiers.services import actor_kinds
@@ -74,15 +75,23 @@ def attachment_add(
     name: str | None,
     kind: str = AttachmentKind.DOCUMENT,
     document_index: int | None = None,
+    correction: bool = False,
 ) -> Attachment:
-    """Check who may attach, the size and the type; store the file; record it."""
+    """Check who may attach, the size and the type; store the file; record it.
+    ``correction``: the corrected result of a returned dossier, called by
+    ``services.dossier_correct`` once it checked the leader."""
     if kind not in AttachmentKind.values:
         raise DossierInvalid(
             {"kind": [f"Loại tệp phải là một trong: {', '.join(AttachmentKind.values)}."]}
         )
     # A closed dossier takes no new files, except the official form the system issues for
     # the act that closed it (form 03 at refusal, form 05 at a stop).
-    if dossier.is_final and not (actor is None and kind == AttachmentKind.FORM):
+    corrected_result = correction and kind == AttachmentKind.RESULT
+    if (
+        dossier.is_final
+        and not (actor is None and kind == AttachmentKind.FORM)
+        and not corrected_result
+    ):
         raise DossierInvalid({"file": ["Hồ sơ đã kết thúc, không thể thêm tệp."]})
     kinds = actor_kinds(dossier, actor)
     staff = kinds & {Actor.DESK, Actor.SPECIALIST, Actor.LEADER, Actor.HOLDER, Actor.UNIT_ADMIN}
@@ -115,9 +124,11 @@ def attachment_add(
         raise AttachmentTypeNotAllowed(
             "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX (kiểm tra theo nội dung tệp)."
         )
-    used = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
-    if used + total > max_dossier_bytes():
-        raise AttachmentTooLarge("Tổng dung lượng tệp của hồ sơ vượt giới hạn.")
+    try:
+        file_check(upload, mime)
+    except FileRefused as exc:
+        raise AttachmentTypeNotAllowed(exc.reason) from None
+    _check_room(dossier, total)  # early answer; checked again under the lock below
 
     upload.seek(0)
     attachment = Attachment(
@@ -133,6 +144,28 @@ def attachment_add(
     # The file is written first: if the process dies before the row commits, what is left
     # is an unreferenced file, never a row pointing at nothing.
     attachment.file.save(attachment.name, File(upload), save=False)
-    with transaction.atomic():
-        attachment.save()
+    try:
+        with transaction.atomic():
+            # One upload at a time per dossier: the row lock (PostgreSQL) or the write lock
+            # taken at BEGIN IMMEDIATE (SQLite) makes the size and count check and the new row
+            # one step, so concurrent uploads cannot each pass the check and together exceed.
+            Dossier.objects.select_for_update().filter(pk=dossier.pk).exists()
+            _check_room(dossier, total)
+            attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
     return attachment
+
+
+def max_dossier_files() -> int:
+    return int(getattr(settings, "MOTCUA_MAX_DOSSIER_FILES", 50))
+
+
+def _check_room(dossier: Dossier, size: int) -> None:
+    """The dossier's files together stay under the size cap and the file-count cap."""
+    totals = Attachment.objects.filter(dossier=dossier).aggregate(total=Sum("size"), n=Count("id"))
+    if (totals["total"] or 0) + size > max_dossier_bytes():
+        raise AttachmentTooLarge("Tổng dung lượng tệp của hồ sơ vượt giới hạn.")
+    if (totals["n"] or 0) + 1 > max_dossier_files():
+        raise AttachmentTooLarge(f"Hồ sơ đã có tối đa {max_dossier_files()} tệp.")

@@ -18,7 +18,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.errors import DossierInvalid
@@ -31,6 +32,7 @@ from motcua.units.models import Unit
 FIRST_ONLINE_ACTIONS = {Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.WITHDRAW}
 EVENT_KEYS = {"action", "at", "by", "note"} | {
     "reason", "items", "amount", "method", "extended_due_at", "assignee", "outcome", "reference",
+    "deadline",
 }  # fmt: skip
 
 
@@ -52,15 +54,31 @@ class ImportResult:
             self.errors.append(message)
 
 
-def _instant(value: Any, where: str) -> dt.datetime:
+# History is the past: an event may be at most this far ahead of the importer's clock (clock
+# skew between machines), and not before the first one-stop offices.
+FUTURE_TOLERANCE = dt.timedelta(hours=1)
+EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+# The largest amount of money a dossier may carry (VND); beyond it no database column holds it.
+MAX_AMOUNT = 10**15
+
+
+def _instant(value: Any, where: str, *, past: bool = True) -> dt.datetime:
     if not isinstance(value, str):
         raise LineError(f"{where}: thời điểm phải là chuỗi ISO 8601")
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise LineError(f"{where}: “{value}” không phải thời điểm ISO 8601") from None
+        raise LineError(f"{where}: “{value[:40]}” không phải thời điểm ISO 8601") from None
     if moment.tzinfo is None:
         raise LineError(f"{where}: “{value}” thiếu múi giờ (ví dụ +07:00)")
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise LineError(f"{where}: “{value}” nằm ngoài khoảng thời gian cho phép") from None
+    if moment < EARLIEST or moment.year > 9000:
+        raise LineError(f"{where}: “{value}” nằm ngoài khoảng thời gian cho phép")
+    if past and moment > timezone.now() + FUTURE_TOLERANCE:
+        raise LineError(f"{where}: “{value}” ở tương lai: lịch sử chỉ gồm việc đã xảy ra")
     return moment
 
 
@@ -115,8 +133,17 @@ def _event_params(event: dict[str, Any], where: str) -> dict[str, Any]:
         isinstance(params["amount"], bool) or not isinstance(params["amount"], int)
     ):
         raise LineError(f"{where}.amount: phải là số nguyên (đồng)")
+    if "deadline" in params:
+        try:
+            params["deadline"] = dt.date.fromisoformat(str(params["deadline"]))
+        except ValueError:
+            raise LineError(f"{where}.deadline: phải là ngày YYYY-MM-DD") from None
+    if "amount" in params and not 0 <= params["amount"] <= MAX_AMOUNT:
+        raise LineError(f"{where}.amount: phải từ 0 đến {MAX_AMOUNT} đồng")
     if "extended_due_at" in params:
-        params["extended_due_at"] = _instant(params["extended_due_at"], f"{where}.extended_due_at")
+        params["extended_due_at"] = _instant(
+            params["extended_due_at"], f"{where}.extended_due_at", past=False
+        )
     return params
 
 
@@ -208,14 +235,19 @@ def _message(exc: DomainError) -> str:
     return exc.message + (f" (được phép: {', '.join(allowed)})" if allowed else "")
 
 
-def read_lines(handle: Iterable[str]) -> Iterator[tuple[int, str]]:
+def read_lines(handle: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:
+    """The non-blank lines with their numbers; bytes are decoded line by line (a line that
+    is not UTF-8 is refused alone, and a byte-order mark at the start is dropped)."""
     for number, line in enumerate(handle, start=1):
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf") if isinstance(line, bytes) else line
+            line = line.removeprefix("\ufeff") if isinstance(line, str) else line
         if line.strip():
             yield number, line
 
 
 def import_dossiers(
-    lines: Iterable[tuple[int, str]],
+    lines: Iterable[tuple[int, str | bytes]],
     *,
     progress: Callable[[int, ImportResult], None] | None = None,
     progress_every: int = 1000,
@@ -230,9 +262,10 @@ def import_dossiers(
         for number, line in lines:
             last = number
             processed += 1
-            key = hashlib.sha256(line.strip().encode()).hexdigest()
             try:
-                dossier = _import_text(line, key, cache)
+                text = _decoded(line)
+                key = hashlib.sha256(text.strip().encode()).hexdigest()
+                dossier = _import_text(text, key, cache)
             except LineError as exc:
                 message = f"dòng {number}: {exc}"
                 result.add_error(message)
@@ -251,15 +284,42 @@ def import_dossiers(
     return result
 
 
+def _decoded(line: str | bytes) -> str:
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LineError(f"không phải văn bản UTF-8 (byte {exc.start + 1})") from None
+
+
+MAX_LINE_CHARS = 1_000_000
+
+
 def _import_text(line: str, key: str, cache: _Cache) -> Dossier | None:
     if "\x00" in line or "\\u0000" in line:
         raise LineError("dòng chứa ký tự NUL")
+    if len(line) > MAX_LINE_CHARS:
+        raise LineError(f"dòng dài quá {MAX_LINE_CHARS} ký tự")
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise LineError(f"JSON không hợp lệ: {exc.msg} (cột {exc.colno})") from None
+    except RecursionError:
+        raise LineError("JSON lồng nhau quá sâu") from None
     try:
         return import_line(record, key, cache)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
         # A value of a shape no rule expected: refuse the line, never the whole import.
         raise LineError(f"dữ liệu không đúng kiểu ({type(exc).__name__}: {exc})") from None
+    except RecursionError:
+        raise LineError("dữ liệu lồng nhau quá sâu") from None
+    except DatabaseError as exc:
+        if _locked(exc):
+            raise  # the database is busy: the command says so and the line can be retried
+        # A value the database cannot hold (too long, out of range): this line only.
+        raise LineError(f"cơ sở dữ liệu không nhận giá trị ({type(exc).__name__})") from None
+
+
+def _locked(exc: Exception) -> bool:
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()

@@ -35,6 +35,7 @@ class Action(StrEnum):
     RETURN = "return"
     WITHDRAW = "withdraw"
     ASSIGN = "assign"
+    CORRECT = "correct"
 
 
 class Actor(StrEnum):
@@ -47,6 +48,7 @@ class Actor(StrEnum):
     UNIT_ADMIN = "unit_admin"  # administrator of the current step's unit (assignment)
     HOLDER = "holder"  # whoever holds the current workflow step
     APPLICANT = "applicant"
+    SYSTEM = "system"  # the system itself (scheduled jobs, history import without ``by``)
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,18 @@ TRANSITIONS: dict[Action, Transition] = {
     for t in [
         _t(Action.ACCEPT, {S.SUBMITTED}, {Actor.DESK}, S.RECEIVED,
            "the clock starts at acceptance", pgettext_lazy("dossier action", "Tiếp nhận")),
-        _t(Action.REFUSE, {S.SUBMITTED}, {Actor.DESK}, S.REFUSED,
-           "reason required (form 03)", pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
+        # From supplement_requested only the system refuses: the supplement deadline passed
+        # for a procedure marked refuse_on_supplement_expiry (CONTRACT.md §3).
+        _t(Action.REFUSE, {S.SUBMITTED, S.SUPPLEMENT_REQUESTED}, {Actor.DESK, Actor.SYSTEM},
+           S.REFUSED, "reason required (form 03); from supplement_requested only the system, "
+           "when the supplement deadline passed",
+           pgettext_lazy("dossier action", "Từ chối tiếp nhận")),
+        # A second request on the same dossier is a leader's (CONTRACT.md §2): the national
+        # 766 formulas count a dossier asked more than once as late (indicator 2.1).
         _t(Action.REQUEST_SUPPLEMENT, {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
-           {Actor.DESK, Actor.SPECIALIST}, S.SUPPLEMENT_REQUESTED,
-           "items required (form 02); the clock stops",
+           {Actor.DESK, Actor.SPECIALIST, Actor.LEADER}, S.SUPPLEMENT_REQUESTED,
+           "items required (form 02), optional deadline; the clock stops; "
+           "a second request only by a leader",
            pgettext_lazy("dossier action", "Yêu cầu bổ sung")),
         _t(Action.SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT, Actor.DESK}, None,
            "back to the status it left; a started clock restarts with the full time",
@@ -108,14 +117,18 @@ TRANSITIONS: dict[Action, Transition] = {
            pgettext_lazy("dossier action", "Hoàn thành xử lý")),
         _t(Action.RETURN, {S.RESOLVED}, {Actor.DESK}, S.RETURNED,
            "method counter, post or online", pgettext_lazy("dossier action", "Trả kết quả")),
+        # Only before the result exists: a resolved dossier has one (CONTRACT.md §2).
         _t(Action.WITHDRAW,
-           {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT,
-            S.RESOLVED},
-           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "",
+           {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
+           {Actor.APPLICANT, Actor.DESK}, S.WITHDRAWN, "only before the result exists",
            pgettext_lazy("dossier action", "Rút hồ sơ")),
         _t(Action.ASSIGN, {S.PROCESSING, S.AWAITING_PAYMENT}, {Actor.LEADER, Actor.UNIT_ADMIN},
            None, "assign the current step to an officer of its unit",
            pgettext_lazy("dossier action", "Phân công")),
+        # A corrected result (đính chính) of a returned dossier: both results stay.
+        _t(Action.CORRECT, {S.RETURNED}, {Actor.LEADER}, S.RETURNED,
+           "reason and the corrected result file required; the applicant is notified",
+           pgettext_lazy("dossier action", "Đính chính kết quả")),
     ]
 }  # fmt: skip
 

@@ -6,11 +6,14 @@ through ``motcua.dossiers.selectors``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.crypto import EncryptedChar, blind_index
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.units.models import Unit
 
@@ -106,10 +109,15 @@ class Dossier(models.Model):
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
     applicant_name_folded = models.CharField(max_length=255, db_index=True, editable=False)
-    applicant_id_number = models.CharField(_("số giấy tờ"), max_length=32, blank=True)
-    applicant_phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
+    # Personal data, encrypted at rest (motcua.core.crypto); found by the keyed hashes.
+    applicant_id_number = EncryptedChar(_("số giấy tờ"), max_length=32, blank=True)
+    applicant_phone = EncryptedChar(_("điện thoại"), max_length=16, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
-    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_address = EncryptedChar(_("địa chỉ"), max_length=500, blank=True)
+    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    applicant_phone_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -133,6 +141,15 @@ class Dossier(models.Model):
         related_name="assigned_dossiers",
     )
     status_before_supplement = models.CharField(max_length=24, blank=True)
+    # Supplement limits (CONTRACT.md §3): how many requests so far (a second one is a
+    # leader's), until when the applicant has to answer the open one, and when the
+    # scheduled job found it expired (listed for the desk and the leader).
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    supplement_due_at = models.DateTimeField(null=True, blank=True)
+    supplement_expired_at = models.DateTimeField(null=True, blank=True)
+    # The e-form declaration (tờ khai điện tử) as filled in, valid against the schema of
+    # the procedure version.
+    eform_data = models.JSONField(_("tờ khai điện tử"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -168,12 +185,24 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["step_unit", "status"]),
             models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["status", "supplement_due_at"], name="dossier_supplement_due"),
             # Lists are newest first: a page is read from this index, not sorted.
             models.Index(fields=["-created_at", "-id"], name="dossier_newest_first"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The keyed hashes follow the encrypted values they index.
+        self.applicant_phone_hash = blind_index(self.applicant_phone)
+        self.applicant_id_hash = blind_index(self.applicant_id_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"applicant_phone", "applicant_id_number"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "applicant_phone_hash", "applicant_id_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> int:
@@ -267,9 +296,37 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # A corrected result (đính chính) replaces an earlier one; both stay.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClockRule(models.TextChoices):
+    RESTART = "restart", _("Tính lại toàn bộ thời hạn từ ngày bổ sung")
+    SHIFT = "shift", _("Lùi thời hạn bằng thời gian chờ bổ sung")
+
+
+class SupplementClockSetting(models.Model):
+    """The clock rule on supplement (CONTRACT.md §3), effective-dated: a supplement made on
+    date D follows the row with the latest ``effective_from`` on or before D (none: restart)."""
+
+    effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    rule = models.CharField(_("cách tính"), max_length=8, choices=ClockRule.choices)
+    legal_basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cách tính thời hạn khi bổ sung")
+        verbose_name_plural = _("cách tính thời hạn khi bổ sung")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.rule}"

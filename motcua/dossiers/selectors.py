@@ -16,7 +16,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from motcua.core.text import comparable, fold
-from motcua.dossiers.models import Attachment, Dossier, DossierEvent, DossierParticipant, Status
+from motcua.dossiers.models import (
+    Attachment,
+    AttachmentKind,
+    Dossier,
+    DossierEvent,
+    DossierParticipant,
+    Status,
+)
 from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
 
@@ -60,6 +67,7 @@ def dossier_list(
     overdue: bool | None = None,
     search: str = "",
     now: dt.datetime | None = None,
+    supplement_overdue: bool = False,
 ) -> QuerySet[Dossier]:
     """The dossiers a user sees, filtered; a fixed number of queries per page. Text the
     database cannot compare (a NUL character) matches nothing instead of failing."""
@@ -78,6 +86,12 @@ def dossier_list(
         now = now or timezone.now()
         late = Q(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)
         dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
+    if supplement_overdue:
+        # Waiting for a supplement past its deadline (CONTRACT.md §3): the desk and the
+        # leader follow these up.
+        dossiers = dossiers.filter(
+            status=Status.SUPPLEMENT_REQUESTED, supplement_due_at__lt=now or timezone.now()
+        )
     search = search.strip()[:100]
     if search:
         folded = fold(search)
@@ -121,3 +135,11 @@ def dossier_history(*, dossier: Dossier) -> QuerySet[DossierEvent]:
 
 def dossier_attachments(*, dossier: Dossier) -> QuerySet[Attachment]:
     return dossier.attachments.order_by("uploaded_at", "id")
+
+
+def dossier_current_results(*, dossier: Dossier) -> QuerySet[Attachment]:
+    """The result files as they stand: a corrected result (đính chính) replaces the one it
+    corrects, which stays in the record as superseded."""
+    return dossier.attachments.filter(
+        kind=AttachmentKind.RESULT, superseded_at__isnull=True
+    ).order_by("uploaded_at", "id")

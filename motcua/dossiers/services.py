@@ -25,13 +25,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from motcua.calendars.selectors import working_calendar
 from motcua.calendars.workingtime import WorkingCalendar
 from motcua.core.text import fold
+from motcua.dossiers.documents import checklist_of as _checklist
+from motcua.dossiers.documents import intake_files as _intake_files
 from motcua.dossiers.errors import (
     ActionForbidden,
     ActionNotAllowed,
@@ -43,6 +45,7 @@ from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
 from motcua.dossiers.models import (
     FINAL_STATUSES,
     Channel,
+    ClockRule,
     Dossier,
     DossierCounter,
     DossierEvent,
@@ -54,11 +57,12 @@ from motcua.dossiers.models import (
     Status,
     Timeliness,
 )
+from motcua.dossiers.rules import clock_rule_at, supplement_due
 from motcua.dossiers.validation import applicant_clean
-from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.procedures.eforms import eform_errors
+from motcua.procedures.models import OnlineLevel, Procedure
 from motcua.procedures.records import (
     record_cutoff,
-    record_documents,
     record_fee,
     record_processing_days,
 )
@@ -268,6 +272,14 @@ def _may(action: Action, dossier: Dossier, kinds: set[Actor]) -> bool:
         return dossier.status == Status.RECEIVED or not _at_last_step(dossier)
     if action == Action.RESOLVE:
         return Actor.HOLDER in kinds and _at_last_step(dossier)
+    if action == Action.REFUSE and dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return Actor.SYSTEM in kinds
+    if action == Action.REFUSE:
+        return Actor.DESK in kinds
+    if action == Action.REQUEST_SUPPLEMENT:
+        # The first request: desk or specialist (a leader too); any further one: a leader.
+        needed = {Actor.LEADER} if dossier.supplement_count >= 1 else set(transition.actors)
+        return bool(needed & kinds)
     return bool(transition.actors & kinds)
 
 
@@ -401,40 +413,24 @@ def _next_code(unit: Unit, at: dt.datetime) -> str:
     DossierCounter.objects.bulk_create(
         [DossierCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
     )
-    counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
-    DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Outside any transaction the number is taken by one UPDATE … RETURNING that commits
+        # at once, so concurrent intakes at one unit wait on the counter row for microseconds,
+        # not for each other's whole transaction. An intake that then fails leaves a gap in
+        # the numbers, never a reused one (codes are unique, not gapless).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {DossierCounter._meta.db_table} SET last = last + 1 "  # noqa: S608
+                "WHERE unit_id = %s AND day = %s RETURNING last",
+                [unit.pk, day],
+            )
+            (number,) = cursor.fetchone()
+        return f"{unit.code}-{day:%y%m%d}-{number:04d}"
+    with transaction.atomic():  # its own short transaction, or a part of the caller's
+        counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
+        DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db(fields=["last"])
     return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
-
-
-def _checklist(version: ProcedureVersion, case_code: str, received: Any) -> list[dict[str, Any]]:
-    items = record_documents(version.record, case_code)
-    names = [item["name"] for item in items]
-    marked: set[int] = set()
-    if received is not None:
-        if not isinstance(received, list):
-            raise DossierInvalid({"documents": ["Phải là danh sách giấy tờ đã nhận."]})
-        for i, entry in enumerate(received):
-            name = entry.get("name") if isinstance(entry, dict) else entry
-            if isinstance(name, int) and not isinstance(name, bool) and 0 <= name < len(items):
-                marked.add(name)
-            elif isinstance(name, str) and name in names:
-                marked.add(names.index(name))
-            else:
-                raise DossierInvalid(
-                    {"documents": [f"Mục {i + 1}: “{name}” không có trong thành phần hồ sơ."]}
-                )
-    return [
-        {
-            "index": i,
-            "name": item["name"],
-            "kind": item.get("kind", "original"),
-            "count": item.get("count", 1),
-            "required": item.get("required", True),
-            "received": i in marked,
-        }
-        for i, item in enumerate(items)
-    ]
 
 
 def dossier_intake(
@@ -453,6 +449,8 @@ def dossier_intake(
     import_key: str | None = None,
     applicant_user: User | None = None,
     as_citizen: bool = False,
+    eform: Any = None,
+    files: Sequence[tuple[int | None, Any]] = (),
 ) -> tuple[Dossier, bool]:
     """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
     counter or by post (status received, the clock starts now); a citizen submits online
@@ -496,6 +494,16 @@ def dossier_intake(
         if procedure.online == OnlineLevel.NONE:
             errors["procedure"] = ["Thủ tục này chưa cung cấp dịch vụ trực tuyến."]
         applicant_user = actor
+    schema = version.record.get("eform") if version is not None else None
+    if schema and eform is not None:
+        # The declaration (tờ khai điện tử) as typed must be valid against the version's
+        # schema. Without one the declaration is on paper or a scan among the documents
+        # (the online wizard always asks for it).
+        eform_problems = eform_errors(schema, eform)
+        if eform_problems:
+            errors["eform"] = eform_problems
+    elif eform not in (None, {}):
+        errors["eform"] = ["Thủ tục này không có tờ khai điện tử."]
     if errors:
         raise DossierInvalid(errors)
     assert version is not None
@@ -503,9 +511,10 @@ def dossier_intake(
 
     online = channel == Channel.ONLINE
     try:
+        new_code = "" if code else _next_code(unit, at)
         with transaction.atomic():
             dossier = Dossier(
-                code=code or _next_code(unit, at),
+                code=code or new_code,
                 procedure=procedure,
                 procedure_version=version,
                 case_code=case_code,
@@ -525,6 +534,7 @@ def dossier_intake(
                 import_key=import_key,
                 created_at=at if import_key else timezone.now(),
                 fee_amount=record_fee(version.record, case_code),
+                eform_data=eform if schema and eform is not None else None,
             )
             if online:
                 dossier.submitted_at = at
@@ -532,13 +542,15 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
             dossier.save()
+            stored = _intake_files(dossier, actor, files, len(checklist))
             event = _append_event(
                 dossier,
                 action=Action.INTAKE.value,
                 actor=actor,
                 at=at,
                 from_status="",
-                data={"channel": channel, "due_at": _iso(dossier.due_at)},
+                data={"channel": channel, "due_at": _iso(dossier.due_at)}
+                | ({"files": stored} if stored else {}),
             )
             _saved_with_hooks(dossier, event)
             if idempotency_key and actor is not None:
@@ -597,12 +609,20 @@ def dossier_refuse(
     at: dt.datetime | None = None,
     note: str = "",
 ) -> Dossier:
-    """The desk refuses an online dossier with a reason (form 03)."""
+    """The desk refuses an online dossier with a reason (form 03); the system refuses a
+    dossier whose supplement deadline passed, for a procedure marked
+    ``refuse_on_supplement_expiry`` (CONTRACT.md §3)."""
     _require(reason, "reason", "Vui lòng nêu lý do từ chối.")
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        expired = d.status == Status.SUPPLEMENT_REQUESTED
         d.status = Status.REFUSED
-        return {"reason": reason.strip()}
+        d.status_before_supplement = ""
+        d.paused_at = None
+        data: dict[str, Any] = {"reason": reason.strip()}
+        if expired:
+            data["supplement_expired"] = True
+        return data
 
     return _act(
         dossier=dossier,
@@ -620,21 +640,46 @@ def dossier_request_supplement(
     dossier: Dossier,
     actor: User | None,
     items: Sequence[str],
+    deadline: dt.date | None = None,
     version: int | None = None,
     at: dt.datetime | None = None,
     note: str = "",
 ) -> Dossier:
-    """Ask the applicant to add or fix documents (form 02); the clock stops."""
+    """Ask the applicant to add or fix documents (form 02); the clock stops. The request
+    carries its deadline: ``deadline`` (a date), else the procedure's ``supplement_days``
+    working days (CONTRACT.md §3). A second request on the same dossier is a leader's and
+    is flagged in the history and on form 02."""
     if isinstance(items, str):
         items = [items]
     cleaned = [str(i).strip() for i in (items or []) if str(i).strip()]
     _require(cleaned, "items", "Vui lòng liệt kê giấy tờ cần bổ sung.")
+    if deadline is not None and (
+        not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime)
+    ):
+        raise DossierInvalid({"deadline": ["Hạn bổ sung là một ngày (YYYY-MM-DD)."]})
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        if deadline is not None and deadline <= timezone.localtime(at).date():
+            raise DossierInvalid({"deadline": ["Hạn bổ sung phải sau ngày yêu cầu."]})
+        calendar = _calendar()
         d.status_before_supplement = d.status
         d.status = Status.SUPPLEMENT_REQUESTED
         d.paused_at = at
-        return {"items": cleaned}
+        d.supplement_count += 1
+        d.supplement_due_at = supplement_due(
+            at=at, deadline=deadline, record=d.procedure_version.record, calendar=calendar
+        )
+        d.supplement_expired_at = None
+        data: dict[str, Any] = {
+            "items": cleaned,
+            "request_number": d.supplement_count,
+            "supplement_due_at": _iso(d.supplement_due_at),
+        }
+        if deadline is not None:
+            data["deadline"] = deadline.isoformat()
+        if d.supplement_count > 1:
+            data["repeated"] = True  # a leader's further request (CONTRACT.md §2)
+        return data
 
     return _act(
         dossier=dossier,
@@ -657,15 +702,28 @@ def dossier_supplement(
     attachments: Sequence[int] = (),
 ) -> Dossier:
     """The applicant (or the desk for them) supplies what was asked. The dossier goes back
-    to the status it left; if the clock had started it restarts with the full time."""
+    to the status it left. If the clock had started, the clock rule in force on the date
+    of the supplement applies (CONTRACT.md §3): ``restart`` gives the full processing time
+    again from now; ``shift`` moves the due time by the working time spent waiting."""
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        waited_from = d.paused_at
         d.status = d.status_before_supplement or Status.SUBMITTED
         d.status_before_supplement = ""
         d.paused_at = None
+        d.supplement_due_at = None
+        d.supplement_expired_at = None
         data: dict[str, Any] = {"attachments": list(attachments)}
         if d.status != Status.SUBMITTED:
-            _start_clock(d, at, _calendar())
+            calendar = _calendar()
+            rule = clock_rule_at(at)
+            if rule == ClockRule.SHIFT and d.due_at is not None and waited_from is not None:
+                waited = calendar.working_seconds_between(waited_from, at)
+                d.due_at = calendar.add_working_seconds(d.due_at, waited)
+                data["waited_seconds"] = waited
+            else:
+                _start_clock(d, at, calendar)
+            data["clock_rule"] = rule.value
             data["due_at"] = _iso(d.due_at)
         return data
 
@@ -678,6 +736,17 @@ def dossier_supplement(
         note=note,
         apply=apply,
     )
+
+
+def dossier_supplement_expired_mark(*, now: dt.datetime) -> int:
+    """List every dossier whose supplement deadline passed by ``now`` for the desk and its
+    leader (``supplement_expired_at``), once. Not a legal act on the dossier, so no event:
+    the dossier stays waiting for the applicant. Returns how many were newly listed."""
+    return Dossier.objects.filter(
+        status=Status.SUPPLEMENT_REQUESTED,
+        supplement_due_at__lte=now,
+        supplement_expired_at__isnull=True,
+    ).update(supplement_expired_at=now)
 
 
 def _assignee_for(d: Dossier, username: str | None, step: dict[str, Any], unit: Unit) -> Any:
@@ -1024,6 +1093,67 @@ def dossier_assign(
     )
 
 
+def dossier_correct(
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    reason: str,
+    upload: Any = None,
+    file_name: str | None = None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """A leader issues a corrected result (đính chính) of a returned dossier, with the
+    reason. The corrected file, when given, becomes the current result; the earlier one
+    stays in the record, marked superseded, and both stay in the history. The applicant is
+    told (the notification of the ``correct`` action)."""
+    _require(reason, "reason", "Vui lòng nêu lý do đính chính.")
+
+    def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
+        from motcua.dossiers.attachments import attachment_add
+        from motcua.dossiers.models import Attachment, AttachmentKind
+
+        previous = list(
+            Attachment.objects.filter(
+                dossier=d, kind=AttachmentKind.RESULT, superseded_at__isnull=True
+            ).order_by("id")
+        )
+        corrections = d.events.filter(action=Action.CORRECT.value).count()
+        data: dict[str, Any] = {
+            "reason": reason.strip(),
+            "correction_number": corrections + 1,
+            "supersedes": [a.pk for a in previous],
+        }
+        if upload is not None:
+            corrected = attachment_add(
+                dossier=d,
+                actor=actor,
+                upload=upload,
+                name=file_name or getattr(upload, "name", None),
+                kind=AttachmentKind.RESULT,
+                correction=True,
+            )
+            Attachment.objects.filter(pk__in=[a.pk for a in previous]).update(superseded_at=at)
+            if previous:
+                corrected.corrects = previous[-1]
+                corrected.save(update_fields=["corrects"])
+            data["attachment"] = corrected.pk
+            data["attachment_name"] = corrected.name
+            data["sha256"] = corrected.sha256
+        return data
+
+    return _act(
+        dossier=dossier,
+        action=Action.CORRECT,
+        actor=actor,
+        version=version,
+        at=at,
+        note=note,
+        apply=apply,
+    )
+
+
 ACTION_SERVICES: dict[Action, Callable[..., Dossier]] = {
     Action.ACCEPT: dossier_accept,
     Action.REFUSE: dossier_refuse,
@@ -1039,12 +1169,13 @@ ACTION_SERVICES: dict[Action, Callable[..., Dossier]] = {
     Action.RETURN: dossier_return,
     Action.WITHDRAW: dossier_withdraw,
     Action.ASSIGN: dossier_assign,
+    Action.CORRECT: dossier_correct,
 }
 # The inputs each action takes besides version, at and note.
 ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
     Action.ACCEPT: (),
     Action.REFUSE: ("reason",),
-    Action.REQUEST_SUPPLEMENT: ("items",),
+    Action.REQUEST_SUPPLEMENT: ("items", "deadline"),
     Action.SUPPLEMENT: (),
     Action.FORWARD: ("assignee",),
     Action.SEND_BACK: (),
@@ -1056,6 +1187,7 @@ ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
     Action.RETURN: ("method",),
     Action.WITHDRAW: (),
     Action.ASSIGN: ("assignee",),
+    Action.CORRECT: ("reason", "upload", "file_name"),
 }
 
 
@@ -1079,6 +1211,7 @@ def dossier_act(
         Action.EXTEND: "extended_due_at",
         Action.STOP: "reason",
         Action.RETURN: "method",
+        Action.CORRECT: "reason",
     }
     needed = required.get(action)
     if needed and needed not in kwargs:

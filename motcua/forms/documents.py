@@ -291,6 +291,14 @@ def form_02(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     d, s, w = ctx.d, ctx.styles, ctx.doc.width
     flow: list[Flowable] = [ctx.head(f"Số: {_serial(d)}-{event.seq}/PBS", event.at)]
     flow += title(s, FORM_TITLES["02"], f"Mã hồ sơ: {esc(d.code)}")
+    if event.data.get("repeated"):
+        # A second or later request on the same dossier is a leader's (CONTRACT.md §2).
+        flow.append(
+            ctx.p(
+                f"<b>Yêu cầu bổ sung lần thứ {int(event.data.get('request_number') or 2)}</b> "
+                f"(do lãnh đạo {esc(person(event) or '')} yêu cầu)."
+            )
+        )
     flow.append(
         ctx.p(f"{esc(_desk_name(ctx))} tiếp nhận hồ sơ của: <b>{esc(d.applicant_name)}</b>")
     )
@@ -305,6 +313,20 @@ def form_02(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
         flow.append(ctx.p(f"{i}. {esc(item)}"))
     if event.note:
         flow.append(ctx.p(f"Lý do: {esc(event.note)}"))
+    due = event.data.get("supplement_due_at")
+    if due:
+        moment = dt.datetime.fromisoformat(due)
+        flow.append(
+            ctx.p(
+                f"Hạn bổ sung: trước {timezone.localtime(moment):%H giờ %M} "
+                f"{vn_date(moment)}."
+                + (
+                    " Quá hạn mà chưa bổ sung, hồ sơ sẽ bị từ chối tiếp nhận giải quyết."
+                    if d.procedure_version.record.get("refuse_on_supplement_expiry")
+                    else ""
+                )
+            )
+        )
     phone = ctx.d.unit.phone or "…"
     flow.append(
         ctx.p(
@@ -609,8 +631,45 @@ def form_render(
         return ctx.doc.build(builder(ctx, event))
 
 
+def eform_annex(dossier: Dossier) -> bytes:
+    """The declaration typed in the e-form (tờ khai điện tử), printed as an annex of the
+    dossier: every field with its label, group by group; ``FormNotReached`` without one."""
+    from motcua.procedures.eforms import eform_display
+
+    schema = dossier.procedure_version.record.get("eform")
+    shown = eform_display(schema, dossier.eform_data)
+    if not shown:
+        raise FormNotReached("eform")
+    with translation.override("vi"):
+        ctx = _ctx(dossier, [])
+        heading_text = str((schema or {}).get("title") or "Tờ khai điện tử")
+        ctx.doc.template.title = f"{heading_text} — {dossier.code}"
+        ctx.doc.footer = f"Phụ lục: tờ khai điện tử · {dossier.code}"
+        s, w = ctx.styles, ctx.doc.width
+        flow: list[Flowable] = [ctx.head("", dossier.submitted_at or dossier.received_at)]
+        flow += title(s, heading_text.upper(), f"Mã hồ sơ: {esc(dossier.code)}")
+        flow.append(ctx.line("Thủ tục", dossier.procedure.name))
+        flow.append(ctx.line("Chủ hồ sơ", dossier.applicant_name))
+        for group, rows in shown:
+            if group:
+                flow.append(Spacer(1, 2 * mm))
+                flow.append(ctx.p(f"<b>{esc(group)}</b>"))
+            table: list[list[object]] = [[ctx.p("<b>Mục</b>"), ctx.p("<b>Nội dung đã khai</b>")]]
+            table += [[ctx.p(esc(label)), ctx.p(esc(value))] for label, value in rows]
+            flow.append(grid(table, [w * 0.42, w * 0.58]))
+        return ctx.doc.build(flow)
+
+
 def form_filename(dossier: Dossier, number: str) -> str:
     return f"mau-{number}-{dossier.code}.pdf"
 
 
-__all__ = ["BUILDERS", "FormNotReached", "form_filename", "form_render", "lookup_url", "vn_date"]
+__all__ = [
+    "BUILDERS",
+    "FormNotReached",
+    "eform_annex",
+    "form_filename",
+    "form_render",
+    "lookup_url",
+    "vn_date",
+]

@@ -41,6 +41,7 @@ TEMPLATE_LABELS = {
     "resolve": "Đã có kết quả",
     "return": "Đã trả kết quả",
     "withdraw": "Đã rút hồ sơ",
+    "correct": "Đính chính kết quả",
     "reminder.officer": "Nhắc việc cán bộ: hồ sơ đến hạn",
     "reminder.leader": "Nhắc việc lãnh đạo: hồ sơ quá hạn",
 }
@@ -104,6 +105,12 @@ EMAIL: dict[str, tuple[str, str]] = {
         "Hồ sơ {{ code }} đã được rút",
         _HEAD + "Hồ sơ đã được rút theo đề nghị của người nộp." + _FOOTER,
     ),
+    "correct": (
+        "Hồ sơ {{ code }}: kết quả đã được đính chính",
+        _HEAD + "Kết quả giải quyết hồ sơ đã được đính chính.{% if reason %}\nLý do: {{ reason }}"
+        "{% endif %}\nKết quả đã đính chính thay cho kết quả trước; mời ông/bà dùng kết quả mới."
+        + _FOOTER,
+    ),
     "reminder.officer": (
         "Nhắc việc: {{ count }} hồ sơ đến hạn trong 1 ngày làm việc",
         "Kính gửi {{ name }},\n\nCác hồ sơ sau đang ở bước do ông/bà xử lý và đến hạn trả "
@@ -130,4 +137,5 @@ SMS: dict[str, str] = {
     "resolve": "Hồ sơ {{ code }} đã có kết quả. Chi tiết: {{ lookup_url }}",
     "return": "Hồ sơ {{ code }} đã trả kết quả.",
     "withdraw": "Hồ sơ {{ code }} đã được rút theo đề nghị.",
+    "correct": "Kết quả hồ sơ {{ code }} đã được đính chính. Chi tiết: {{ lookup_url }}",
 }

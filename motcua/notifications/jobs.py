@@ -16,6 +16,7 @@ from motcua.calendars.selectors import working_calendar
 from motcua.dossiers.models import Dossier
 from motcua.notifications.models import TemplateChannel
 from motcua.notifications.services import render, template_text, vn_datetime
+from motcua.outbox.models import OutboxMessage
 from motcua.units.models import STAFF_ROLES, Membership, Role
 
 MAX_LISTED = 50
@@ -69,6 +70,9 @@ def reminders_send(*, now: dt.datetime) -> int:
                 )
             )
         for key, q in digests:
+            outbox_key = f"{key}:{user.pk}:{today.isoformat()}"
+            if OutboxMessage.objects.filter(key=outbox_key).exists():
+                continue
             qs = Dossier.objects.filter(q).select_related("procedure").order_by("due_at", "id")
             total = qs.count()
             if not total:
@@ -90,7 +94,7 @@ def reminders_send(*, now: dt.datetime) -> int:
                         "subject": render(text[0], values),
                         "body": render(text[1], values),
                     },
-                    key=f"{key}:{user.pk}:{today.isoformat()}",
+                    key=outbox_key,
                 )
             written += 1
     return written

@@ -103,6 +103,12 @@ def email_deliver(message: OutboxMessage) -> None:
         if exc.smtp_code >= 500 and exc.smtp_code not in (521, 554):
             raise PermanentError(f"máy chủ thư từ chối thư (mã {exc.smtp_code})") from None
         raise RetryableError(f"máy chủ thư tạm không nhận thư (mã {exc.smtp_code})") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if "timed out" in str(exc):
+            raise RetryableError(
+                f"máy chủ thư không trả lời sau {settings.EMAIL_TIMEOUT} giây"
+            ) from None
+        raise RetryableError("máy chủ thư ngắt kết nối giữa chừng") from None
     except TimeoutError:
         raise RetryableError(
             f"máy chủ thư không trả lời sau {settings.EMAIL_TIMEOUT} giây"

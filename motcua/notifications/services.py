@@ -37,6 +37,7 @@ NOTIFIED_ACTIONS = {
     "resolve",
     "return",
     "withdraw",
+    "correct",
 }
 _ENGINE = Engine(autoescape=False)
 RETURN_METHODS = {

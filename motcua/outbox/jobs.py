@@ -32,3 +32,12 @@ def tasks_prune(*, now: dt.datetime) -> int:
         status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def stats_check(*, now: dt.datetime) -> int:
+    """Nightly: compare the statistics summary with a full recomputation (the heavy part of
+    the statistics runs here, never in a request); returns the number of differences, which
+    ``motcua status`` reports."""
+    from motcua.reports.summary import stats_differences
+
+    return len(stats_differences(limit=100))

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from motcua.outbox.channels import channels_all
-from motcua.outbox.models import MessageStatus, OutboxMessage, WorkerHeartbeat
+from motcua.outbox.models import MessageStatus, OutboxMessage, ScheduledRun, WorkerHeartbeat
 
 WORKER_ALIVE_SECONDS = 60
 
@@ -56,15 +56,16 @@ def _queue_database(status: Status, now: dt.datetime) -> None:
     from django_tasks_db.models import DBTaskResult
 
     status.backend = "database"
-    ready = DBTaskResult.objects.ready()
-    agg = ready.aggregate(n=Count("id"), oldest=Min("enqueued_at"))
-    status.queue_pending = agg["n"] or 0
-    oldest_ready = ready.filter(Q(run_after__isnull=True) | Q(run_after__lte=now)).aggregate(
-        oldest=Min("enqueued_at"), due=Min("run_after")
-    )
-    since = oldest_ready["due"] or oldest_ready["oldest"]
-    if oldest_ready["oldest"] and oldest_ready["due"]:
-        since = min(oldest_ready["oldest"], oldest_ready["due"])
+    ready = DBTaskResult.objects.ready()  # due now: deferred tasks count from their time
+    status.queue_pending = ready.count()
+    since = None
+    for enqueued, run_after in ready.order_by("enqueued_at").values_list(
+        "enqueued_at", "run_after"
+    )[:200]:
+        waiting_from = (
+            enqueued if run_after is None or run_after.year > 9000 else max(enqueued, run_after)
+        )
+        since = waiting_from if since is None else min(since, waiting_from)
     status.queue_oldest_seconds = _age(since, now)
     status.queue_running = DBTaskResult.objects.filter(status="RUNNING").count()
     status.queue_failed = DBTaskResult.objects.filter(
@@ -148,6 +149,11 @@ def status_collect(*, now: dt.datetime | None = None) -> Status:
     for ch in status.channels:
         if ch.dead:
             status.problems.append(f"kênh {ch.label}: {ch.dead} tin không gửi được")
+    last_check = ScheduledRun.objects.filter(job="check-stats", finished_at__isnull=False).first()
+    if last_check is not None and last_check.result:
+        status.problems.append(
+            f"số liệu thống kê lệch {last_check.result} chỗ so với tính lại (motcua check-stats)"
+        )
     status.national_configured = bool(getattr(settings, "MOTCUA_DVCQG_URL", ""))
     national = by_name.get("dvcqg")
     if national is not None:

@@ -34,7 +34,11 @@ def uses_redis() -> bool:
 def _child_command(index: int, name: str) -> list[str]:
     base = [sys.executable, "-m", "motcua", "manage"]
     if uses_redis():
-        return [*base, "rqworker", "default", "--with-scheduler", "--name", f"{name}-{index}"]
+        return [
+            *base,
+            *("rqworker", "default", "--with-scheduler", "--name", f"{name}-{index}"),
+            *("--job-class", "django_tasks_rq.Job"),
+        ]
     return [
         *base,
         "db_worker",

@@ -29,6 +29,7 @@ from motcua.core.errors import DomainError
 from motcua.core.text import comparable
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierInvalid
+from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import (
     Attachment,
     AttachmentKind,
@@ -54,6 +55,7 @@ from motcua.portal.forms import (
 from motcua.portal.lookup import last_supplement_items, public_timeline
 from motcua.portal.models import Rating
 from motcua.portal.ratings import rating_allowed, rating_create
+from motcua.procedures.eforms import eform_bind, eform_display, eform_errors, eform_from_post
 from motcua.procedures.models import OnlineLevel, Procedure
 
 LOGIN = "accounts:login"
@@ -195,7 +197,15 @@ def submit_applicant(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={**saved, "summary": state.get("summary")},
     )
-    if request.method == "POST" and form.is_valid():
+    version = wizard.published_version(procedure)
+    schema = version.record.get("eform") if version is not None else None
+    eform_data = state.get("eform")
+    eform_problems: dict[str, list[str]] = {}
+    if request.method == "POST" and schema:
+        eform_data = eform_from_post(schema, request.POST)
+        eform_problems = eform_errors(schema, eform_data)
+    if request.method == "POST" and form.is_valid() and not eform_problems:
+        state["eform"] = eform_data if schema else None
         data = form.cleaned_data
         state["applicant"] = {
             "kind": "citizen",
@@ -205,7 +215,16 @@ def submit_applicant(request: HttpRequest, code: str) -> HttpResponse:
         wizard.state_save(request.session, procedure.code, state)
         return redirect("portal:submit_documents", code=procedure.code)
     return render(
-        request, "portal/citizen/submit_applicant.html", {**_steps(procedure, 2), "form": form}
+        request,
+        "portal/citizen/submit_applicant.html",
+        {
+            **_steps(procedure, 2),
+            "form": form,
+            "eform_groups": eform_bind(schema, eform_data, eform_problems),
+            "eform_title": (schema or {}).get("title", ""),
+            "eform_invalid": bool(eform_problems),
+        },
+        status=400 if eform_problems else 200,
     )
 
 
@@ -222,16 +241,19 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
     missing_error = False
     if request.method == "POST":
         for item in items:
-            if request.POST.get(f"remove_{item.index}"):
-                wizard.file_drop(state, item.index)
-            upload = request.FILES.get(f"doc_{item.index}")
-            if upload is None:
-                continue
-            problem = upload_problem(upload)
-            if problem:
-                errors[item.index] = problem
-            else:
-                wizard.file_keep(state, item.index, upload)
+            for position in sorted(
+                (int(v) for v in request.POST.getlist(f"remove_{item.index}") if v.isdigit()),
+                reverse=True,
+            ):
+                wizard.file_drop(state, item.index, position)
+            for upload in request.FILES.getlist(f"doc_{item.index}"):
+                problem = upload_problem(upload)
+                if problem:
+                    errors[item.index] = f"{upload.name}: {problem}"
+                elif not wizard.file_keep(state, item.index, upload):
+                    errors[item.index] = _("Mỗi giấy tờ tối đa %(n)s tệp.") % {
+                        "n": wizard.MAX_FILES_PER_DOCUMENT
+                    }
         wizard.state_save(request.session, procedure.code, state)
         if not errors and "next" in request.POST:
             if not wizard.missing_required(state, items):
@@ -243,7 +265,7 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
     rows = [
         {
             "item": item,
-            "file": state["files"].get(str(item.index)),
+            "files": wizard.files_of(state, item.index),
             "error": errors.get(item.index)
             or (_("Giấy tờ bắt buộc: hãy chọn tệp.") if missing_error and item in missing else ""),
         }
@@ -312,7 +334,8 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
             "state": state,
             "unit": unit,
             "case": case,
-            "rows": [(i, state["files"].get(str(i.index))) for i in items],
+            "rows": [(i, wizard.files_of(state, i.index)) for i in items],
+            "eform": eform_display(version.record.get("eform"), state.get("eform")),
             "days": wizard.processing_days(version, state.get("case", "")),
             "fee": wizard.fee_of(version, state.get("case", "")),
         },
@@ -351,7 +374,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 def _downloadable(dossier: Dossier, attachment: Attachment) -> bool:
     if attachment.kind == AttachmentKind.RESULT:
-        return dossier.status == Status.RETURNED and dossier.return_method == ReturnMethod.ONLINE
+        # A result replaced by a corrected one (đính chính) is no longer given out.
+        return (
+            dossier.status == Status.RETURNED
+            and dossier.return_method == ReturnMethod.ONLINE
+            and attachment.superseded_at is None
+        )
     # The citizen's own files and the official forms issued to them (receipt, requests).
     return attachment.kind in {
         AttachmentKind.DOCUMENT,
@@ -374,10 +402,11 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": public_timeline(dossier, detailed=True),
             "attachments": [(a, ok) for a, ok in attachments if a.kind != AttachmentKind.RESULT],
             "results": results,
+            "corrections": list(dossier.events.filter(action="correct").order_by("seq")),
             "supplement_items": last_supplement_items(dossier)
             if dossier.status == Status.SUPPLEMENT_REQUESTED
             else [],
-            "can_withdraw": not dossier.is_final,
+            "can_withdraw": _may_withdraw(dossier),
             "can_rate": rating_allowed(dossier),
             "rating": Rating.objects.filter(dossier=dossier).first(),
             "rating_form": RatingForm(),
@@ -457,12 +486,22 @@ def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _may_withdraw(dossier: Dossier) -> bool:
+    """Withdrawal only before the result exists (CONTRACT.md §2): the lifecycle decides."""
+    return dossier.status in TRANSITIONS[Action.WITHDRAW].sources
+
+
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET", "POST"])
 def my_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _my_dossier(request, code)
-    if dossier.is_final:
-        messages.info(request, _("Hồ sơ đã kết thúc, không thể rút."))
+    if not _may_withdraw(dossier):
+        messages.info(
+            request,
+            _("Hồ sơ đã có kết quả hoặc đã kết thúc, không thể rút.")
+            if dossier.status == Status.RESOLVED or dossier.is_final
+            else _("Không thể rút hồ sơ lúc này."),
+        )
         return redirect("portal:my_dossier", code=dossier.code)
     form = WithdrawForm(
         request.POST if request.method == "POST" else None, initial={"version": dossier.version}
@@ -524,6 +563,7 @@ def my_rating(request: HttpRequest, code: str) -> HttpResponse:
                 dossier=dossier,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
+                liked=form.cleaned_data.get("liked"),
                 user=request.user,
             )
         except DomainError as exc:

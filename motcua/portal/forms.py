@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.forms import REQUIRED, CitizenFormMixin
 from motcua.dossiers.attachments import detect_type, max_file_bytes
 from motcua.dossiers.validation import applicant_clean
+from motcua.portal.lookup import verify_well_formed
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
 
@@ -173,6 +174,15 @@ class RatingForm(CitizenFormMixin, forms.Form):
             "invalid_choice": _("Chọn mức hài lòng từ 1 đến 5."),
         },
     )
+    # "Like/dislike" of the service (Decision 766/QĐ-TTg indicator 5.4 counts dislikes).
+    liked = forms.TypedChoiceField(
+        label=_("Bạn thích hay không thích cách giải quyết hồ sơ này? (không bắt buộc)"),
+        choices=[("1", _("👍 Thích")), ("0", _("👎 Không thích"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     comment = forms.CharField(
         label=_("Góp ý (không bắt buộc)"),
         required=False,
@@ -207,7 +217,7 @@ class LookupForm(CitizenFormMixin, forms.Form):
 
     def clean_verify(self) -> str:
         value = str(self.cleaned_data.get("verify") or "").strip()
-        if value and not (len(value) == 4 and value.isdigit()):
+        if value and not verify_well_formed(value):
             raise forms.ValidationError(_("Nhập đúng 4 chữ số."))
         return value
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
 
+from motcua.core.ratelimit import counter_hit, counter_hold, counter_key, counter_peek
 from motcua.core.text import comparable
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
 from motcua.dossiers.models import Dossier, DossierEvent, Status
@@ -46,13 +48,51 @@ def lookup_find(code: str) -> Dossier | None:
     return Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+# After this many wrong digits for one dossier its check is locked for an hour, right digits
+# included (CONTRACT.md §2): 5 guesses of 10,000, then one more guess an hour at most.
+VERIFY_MAX_FAILURES = 5
+VERIFY_LOCK_SECONDS = 3600
+
+
+def verify_well_formed(verify: str) -> bool:
+    """Exactly four ASCII digits (``¹²³⁴`` or Arabic-Indic digits are not phone digits)."""
+    return len(verify) == 4 and all(ch in _ASCII_DIGITS for ch in verify)
+
+
 def verify_matches(dossier: Dossier, verify: str) -> bool:
-    """True when ``verify`` is the last four digits of the applicant's phone."""
-    digits = "".join(ch for ch in (verify or "") if ch.isdigit())
-    phone = "".join(ch for ch in dossier.applicant_phone if ch.isdigit())
-    if len(digits) != 4 or len(phone) < 4:
+    """True when ``verify`` is the last four digits of the applicant's phone (no counting:
+    the public checks go through :func:`verify_check`)."""
+    verify = (verify or "").strip()
+    phone = "".join(ch for ch in (dossier.applicant_phone or "") if ch in _ASCII_DIGITS)
+    if not verify_well_formed(verify) or len(phone) < 4:
         return False
-    return hmac.compare_digest(digits, phone[-4:])
+    return hmac.compare_digest(verify.encode(), phone[-4:].encode())
+
+
+class VerifyResult(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def _verify_key(dossier: Dossier) -> str:
+    return counter_key("lookup-verify", dossier.code)
+
+
+def verify_check(dossier: Dossier, verify: str) -> VerifyResult:
+    """The public check of the phone digits: counted per dossier, whoever asks; once the
+    dossier has had ``VERIFY_MAX_FAILURES`` wrong guesses, every check is LOCKED for an hour,
+    the right digits too."""
+    key = _verify_key(dossier)
+    if counter_peek(key) >= VERIFY_MAX_FAILURES:
+        return VerifyResult.LOCKED
+    if verify_matches(dossier, verify):
+        return VerifyResult.OK
+    failures = counter_hit(key, VERIFY_LOCK_SECONDS)
+    if failures >= VERIFY_MAX_FAILURES:
+        counter_hold(key, VERIFY_LOCK_SECONDS)
+    return VerifyResult.WRONG
 
 
 def public_timeline(dossier: Dossier, *, detailed: bool) -> list[TimelineEntry]:

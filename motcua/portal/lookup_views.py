@@ -15,15 +15,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from motcua.accounts.ratelimit import client_ip, rate_limited
 from motcua.core.errors import DomainError
+from motcua.core.ratelimit import client_ip, rate_limited
 from motcua.portal.forms import LookupForm, RatingForm
-from motcua.portal.lookup import lookup_find, public_timeline, verify_matches
+from motcua.portal.lookup import VerifyResult, lookup_find, public_timeline, verify_check
 from motcua.portal.models import Rating
 from motcua.portal.ratings import rating_allowed, rating_create
-
-# Wrong phone digits for one code: at most this many an hour, whoever asks.
-VERIFY_RATE = "10/h"
 
 
 def lookup_rate() -> str:
@@ -31,17 +28,18 @@ def lookup_rate() -> str:
     return str(config["DEFAULT_THROTTLE_RATES"]["lookup"])
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/too_many.html",
-        {
-            "message": _(
-                "Bạn tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một phút."
-            )
-        },
-        status=429,
+def _too_many(request: HttpRequest, *, locked: bool = False) -> HttpResponse:
+    message = (
+        _(
+            "Đã nhập sai 4 số cuối điện thoại quá nhiều lần cho hồ sơ này. "
+            "Vui lòng thử lại sau một giờ."
+        )
+        if locked
+        else _("Bạn tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một phút.")
     )
+    response = render(request, "accounts/too_many.html", {"message": message}, status=429)
+    response["Retry-After"] = "3600" if locked else "60"
+    return response
 
 
 @require_http_methods(["GET"])
@@ -62,11 +60,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     verified = False
     verify_failed = False
     if verify:
-        verified = verify_matches(dossier, verify)
-        if not verified:
-            if rate_limited("lookup-verify", dossier.code, VERIFY_RATE):
-                return _too_many(request)
-            verify_failed = True
+        result = verify_check(dossier, verify)
+        if result is VerifyResult.LOCKED:
+            return _too_many(request, locked=True)
+        verified = result is VerifyResult.OK
+        verify_failed = not verified
     rating = Rating.objects.filter(dossier=dossier).first() if verified else None
     return render(
         request,
@@ -92,10 +90,11 @@ def lookup_rating(request: HttpRequest, code: str) -> HttpResponse:
     if rate_limited("lookup", f"ip:{client_ip(request)}", lookup_rate()):
         return _too_many(request)
     dossier = lookup_find(code)
-    verify = request.POST.get("verify", "")
-    if dossier is None or not verify_matches(dossier, verify):
-        if dossier is not None and rate_limited("lookup-verify", dossier.code, VERIFY_RATE):
-            return _too_many(request)
+    verify = request.POST.get("verify", "")[:16]
+    result = verify_check(dossier, verify) if dossier is not None else VerifyResult.WRONG
+    if result is VerifyResult.LOCKED:
+        return _too_many(request, locked=True)
+    if dossier is None or result is not VerifyResult.OK:
         messages.error(request, _("4 số cuối điện thoại không khớp với hồ sơ."))
         return redirect(reverse("portal:lookup") + "?" + urlencode({"code": code}))
     back = reverse("portal:lookup") + "?" + urlencode({"code": code, "verify": verify})
@@ -117,6 +116,7 @@ def lookup_rating(request: HttpRequest, code: str) -> HttpResponse:
             dossier=dossier,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
+            liked=form.cleaned_data.get("liked"),
             user=request.user,
             via_lookup=True,
         )

@@ -25,6 +25,8 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     via_lookup = models.BooleanField(_("qua trang tra cứu"), default=False)
+    # "Like/dislike" of the service (indicator 5.4 counts dislikes); empty: not given.
+    liked = models.BooleanField(_("thích"), null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
 
     class Meta:

@@ -54,10 +54,19 @@ def rating_clean(score: Any, comment: Any) -> tuple[int, str]:
 
 
 def rating_create(
-    *, dossier: Dossier, score: Any, comment: Any = "", user: Any = None, via_lookup: bool = False
+    *,
+    dossier: Dossier,
+    score: Any,
+    comment: Any = "",
+    user: Any = None,
+    via_lookup: bool = False,
+    liked: Any = None,
 ) -> Rating:
-    """Record the applicant's satisfaction with a returned dossier; once per dossier."""
+    """Record the applicant's satisfaction with a returned dossier; once per dossier. With
+    ``liked`` (true or false) the "like/dislike" of the service (indicator 5.4)."""
     value, text = rating_clean(score, comment)
+    if liked is not None and not isinstance(liked, bool):
+        raise RatingInvalid({"liked": ["Chọn thích (true) hoặc không thích (false)."]})
     if dossier.status != Status.RETURNED:
         raise RatingConflict("Chỉ đánh giá được sau khi hồ sơ đã trả kết quả.")
     try:
@@ -68,6 +77,7 @@ def rating_create(
                 comment=text,
                 user=user if getattr(user, "is_authenticated", False) else None,
                 via_lookup=via_lookup,
+                liked=liked,
             )
     except IntegrityError:
         raise RatingConflict("Hồ sơ này đã được đánh giá.") from None

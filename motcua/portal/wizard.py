@@ -4,13 +4,17 @@ area until submission, and the all-or-nothing submission itself.
 State (``request.session["citizen_wizard"][procedure code]``)::
 
     {"id": uuid, "unit": code, "case": code, "applicant": {...}, "summary": str,
-     "files": {"<document index>": {"path", "name", "size"}}}
+     "eform": {...}, "files": {"<document index>": [{"path", "name", "size"}, ...]}}
+
+A required document may take several files (the pages of a scan, front and back of a
+card); each is tied to its document in the dossier.
 
 Files wait under ``tmp/wizard/<id>/`` in the default storage (shared by every app server).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -24,8 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.dossiers.attachments import attachment_add
-from motcua.dossiers.models import AttachmentKind, Channel, Dossier
+from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.services import dossier_intake
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.records import record_documents, record_fee, record_processing_days
@@ -95,32 +98,50 @@ def state_clear(session: SessionBase, procedure_code: str) -> None:
     session[SESSION_KEY] = states
 
 
-def file_keep(state: dict[str, Any], index: int, upload: UploadedFile) -> None:
-    """Put an (already checked) upload in the temporary area for document ``index``."""
-    old = state["files"].get(str(index))
+MAX_FILES_PER_DOCUMENT = 10
+
+
+def files_of(state: dict[str, Any], index: int) -> list[dict[str, Any]]:
+    """The files kept for document ``index`` (a session of an older version held one)."""
+    kept = state.get("files", {}).get(str(index)) or []
+    return [kept] if isinstance(kept, dict) else list(kept)
+
+
+def file_keep(state: dict[str, Any], index: int, upload: UploadedFile) -> bool:
+    """Add an (already checked) upload to document ``index`` in the temporary area;
+    False when the document already has as many files as it may."""
+    kept = files_of(state, index)
+    if len(kept) >= MAX_FILES_PER_DOCUMENT:
+        return False
     path = default_storage.save(f"{TMP_PREFIX}/{state['id']}/{index}-{uuid.uuid4().hex}", upload)
-    state["files"][str(index)] = {
-        "path": path,
-        "name": str(upload.name or "tep")[:200],
-        "size": int(upload.size or 0),
-    }
-    if old:
-        default_storage.delete(old["path"])
+    kept.append(
+        {"path": path, "name": str(upload.name or "tep")[:200], "size": int(upload.size or 0)}
+    )
+    state["files"][str(index)] = kept
+    return True
 
 
-def file_drop(state: dict[str, Any], index: int) -> None:
-    old = state["files"].pop(str(index), None)
-    if old:
-        default_storage.delete(old["path"])
+def file_drop(state: dict[str, Any], index: int, position: int | None = None) -> None:
+    """Drop one file of document ``index`` (by its position), or all of them."""
+    kept = files_of(state, index)
+    gone = kept if position is None else kept[position : position + 1]
+    for meta in gone:
+        default_storage.delete(meta["path"])
+    rest = [] if position is None else kept[:position] + kept[position + 1 :]
+    if rest:
+        state["files"][str(index)] = rest
+    else:
+        state["files"].pop(str(index), None)
 
 
 def files_forget(state: dict[str, Any]) -> None:
-    for meta in state.get("files", {}).values():
-        default_storage.delete(meta["path"])
+    for index in list(state.get("files", {})):
+        for meta in files_of(state, int(index)):
+            default_storage.delete(meta["path"])
 
 
 def missing_required(state: dict[str, Any], items: list[DocumentItem]) -> list[DocumentItem]:
-    return [i for i in items if i.required and str(i.index) not in state.get("files", {})]
+    return [i for i in items if i.required and not files_of(state, i.index)]
 
 
 def _delete_all(paths: list[str]) -> None:
@@ -138,8 +159,13 @@ def wizard_submit(
     a row). The idempotency key is the wizard's id, so a refresh or a double click returns
     the first dossier instead of making a second one."""
     unit = Unit.objects.get(code=state["unit"])
-    files = state.get("files", {})
-    with transaction.atomic():
+    indexes = sorted(int(i) for i in state.get("files", {}) if files_of(state, int(i)))
+    kept = [(index, meta) for index in indexes for meta in files_of(state, index)]
+    with contextlib.ExitStack() as stack, transaction.atomic():
+        uploads: list[tuple[int | None, Any]] = [
+            (index, File(stack.enter_context(default_storage.open(m["path"], "rb")), m["name"]))
+            for index, m in kept
+        ]
         dossier, created = dossier_intake(
             actor=user,
             procedure=procedure,
@@ -147,23 +173,14 @@ def wizard_submit(
             channel=Channel.ONLINE,
             applicant=state.get("applicant") or {},
             summary=state.get("summary", ""),
-            documents=sorted(int(i) for i in files),
+            documents=indexes,
             case_code=state.get("case", ""),
             idempotency_key=f"wizard:{state['id']}",
             as_citizen=True,
+            eform=state.get("eform"),
+            files=uploads,
         )
-        if created:
-            for index, meta in sorted(files.items(), key=lambda kv: int(kv[0])):
-                with default_storage.open(meta["path"], "rb") as handle:
-                    attachment_add(
-                        dossier=dossier,
-                        actor=user,
-                        upload=File(handle, name=meta["name"]),
-                        name=meta["name"],
-                        kind=AttachmentKind.DOCUMENT,
-                        document_index=int(index),
-                    )
-        paths = [meta["path"] for meta in files.values()]
+        paths = [meta["path"] for _index, meta in kept]
         transaction.on_commit(lambda: _delete_all(paths))
     return dossier, created
 

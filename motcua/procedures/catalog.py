@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.procedures.eforms import eform_schema_problems
 from motcua.procedures.models import (
     DocumentKind,
     Field,
@@ -420,6 +421,22 @@ def validate_catalog(data: Any) -> _Plan:
             if number_ and first[1] != document:
                 v.error(lp, f'"{number_}" differs from the same document at {first[0]}')
             legal.append(document)
+        supplement_days_ = item.get("supplement_days")
+        if supplement_days_ is not None and (
+            isinstance(supplement_days_, bool)
+            or not isinstance(supplement_days_, int)
+            or not 1 <= supplement_days_ <= 365
+        ):
+            v.error(f"{p}.supplement_days", "must be a whole number of working days, 1 to 365")
+            supplement_days_ = None
+        refuse_on_expiry = item.get("refuse_on_supplement_expiry", False)
+        if not isinstance(refuse_on_expiry, bool):
+            v.error(f"{p}.refuse_on_supplement_expiry", "must be true or false")
+            refuse_on_expiry = False
+        eform = item.get("eform")
+        if eform is not None:
+            for problem in eform_schema_problems(eform):
+                v.error(f"{p}.eform", problem)
         unverified = item.get("unverified", [])
         if not isinstance(unverified, list) or not all(isinstance(u, str) for u in unverified):
             v.error(f"{p}.unverified", "must be a list of element names")
@@ -449,6 +466,9 @@ def validate_catalog(data: Any) -> _Plan:
                 "steps": steps,
                 "cases": cases,
                 "unverified": unverified,
+                "supplement_days": supplement_days_,
+                "refuse_on_supplement_expiry": refuse_on_expiry,
+                "eform": eform,
             }
         )
     if v.errors:
@@ -522,6 +542,9 @@ def _normalise(record: dict[str, Any]) -> dict[str, Any]:
             for c in record["cases"]
         ],
         "unverified": record["unverified"],
+        "supplement_days": record["supplement_days"],
+        "refuse_on_supplement_expiry": record["refuse_on_supplement_expiry"],
+        "eform": record["eform"],
     }
 
 
@@ -553,6 +576,9 @@ def _write_procedure(
         "requirements": record["requirements"],
         "applicants": record["applicants"],
         "unverified": record["unverified"],
+        "supplement_days": record["supplement_days"],
+        "refuse_on_supplement_expiry": record["refuse_on_supplement_expiry"],
+        "eform": record["eform"],
     }
     if existing is None:
         procedure = Procedure.objects.create(code=record["code"], **values)
@@ -696,11 +722,20 @@ def catalog_import_file(path: str) -> ImportReport:
             data = json.load(handle)
     except FileNotFoundError as exc:
         raise CatalogError([f"{path}: no such file"]) from exc
+    except IsADirectoryError as exc:
+        raise CatalogError([f"{path}: is a directory, not a catalogue file"]) from exc
     except UnicodeDecodeError as exc:
         raise CatalogError([f"{path}: not UTF-8 text ({exc.reason})"]) from exc
     except json.JSONDecodeError as exc:
         raise CatalogError([f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from exc
-    return catalog_import(data)
+    except RecursionError as exc:
+        raise CatalogError([f"{path}: JSON nested too deeply"]) from exc
+    except OSError as exc:
+        raise CatalogError([f"{path}: {exc.strerror or exc}"]) from exc
+    try:
+        return catalog_import(data)
+    except RecursionError as exc:
+        raise CatalogError([f"{path}: JSON nested too deeply"]) from exc
 
 
 def catalog_export() -> dict[str, Any]:

@@ -126,6 +126,16 @@ class Procedure(models.Model):
         Unit, related_name="procedures", blank=True, verbose_name=_("đơn vị thực hiện")
     )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # Supplement limits (CONTRACT.md §3): the working days an applicant has to bring a
+    # supplement (empty: MOTCUA_SUPPLEMENT_DAYS), and whether the system then refuses.
+    supplement_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung (ngày làm việc)"), null=True, blank=True
+    )
+    refuse_on_supplement_expiry = models.BooleanField(
+        _("từ chối khi quá hạn bổ sung"), default=False
+    )
+    # The electronic declaration (tờ khai điện tử) as a JSON Schema; empty: none.
+    eform = models.JSONField(_("tờ khai điện tử (JSON Schema)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
     # Folded (lower-case, no diacritics, đ→d) copies for accent-insensitive search.
     search_name = models.TextField(editable=False, default="")

@@ -110,6 +110,9 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         ],
         "cases": cases,
         "unverified": list(procedure.unverified),
+        "supplement_days": procedure.supplement_days,
+        "refuse_on_supplement_expiry": procedure.refuse_on_supplement_expiry,
+        "eform": procedure.eform,
     }
 
 

@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.dossiers.hooks import register_event_hook
-        from motcua.reports.summary import on_dossier_event
+        from motcua.reports.summary import on_dossier_event, on_dossier_event_national
 
         register_event_hook(on_dossier_event)
+        register_event_hook(on_dossier_event_national)

@@ -29,8 +29,21 @@ FLOW_COLUMNS = (
     "returned",
     "paid",
     "paid_online",
+    # Decision 766 indicator 2.1 as the national portal reads it (motcua.reports.national).
+    "nat_ended",
+    "nat_ended_on_time",
 )
-STOCK_COLUMNS = ("open", "in_progress", "overdue", "paused_supplement", "paused_payment")
+STOCK_COLUMNS = (
+    "open",
+    "in_progress",
+    "overdue",
+    "paused_supplement",
+    "paused_payment",
+    "nat_active",
+    "nat_overdue",
+    "nat_waiting",
+    "nat_waiting_on_time",
+)
 COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
 
 
@@ -65,6 +78,12 @@ class StatDelta(models.Model):
     overdue = models.IntegerField(default=0)
     paused_supplement = models.IntegerField(default=0)
     paused_payment = models.IntegerField(default=0)
+    nat_ended = models.IntegerField(default=0)
+    nat_ended_on_time = models.IntegerField(default=0)
+    nat_active = models.IntegerField(default=0)
+    nat_overdue = models.IntegerField(default=0)
+    nat_waiting = models.IntegerField(default=0)
+    nat_waiting_on_time = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp")
@@ -85,3 +104,26 @@ class StatState(models.Model):
     received = models.BooleanField(default=False)
     officer = models.IntegerField(default=0)
     due_day = models.DateField(null=True)
+
+
+class NationalFact(models.Model):
+    """One received dossier's facts for the cohort indicators of Decision 766 (2.2 average
+    resolution time, 3.6 paid online): each is set once by the event that makes it true,
+    so "as of the end of T" is a condition ``<= T`` on them."""
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+    unit_id = models.IntegerField()
+    field_id = models.IntegerField()
+    procedure_id = models.IntegerField()
+    received_day = models.DateField()
+    resolved_day = models.DateField(null=True)
+    resolution_seconds = models.BigIntegerField(null=True)
+    paid_online_day = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("dữ kiện chỉ số 766")
+        verbose_name_plural = _("dữ kiện chỉ số 766")
+        indexes = [
+            models.Index(fields=["procedure_id", "received_day"], name="natfact_procedure_day"),
+            models.Index(fields=["paid_online_day", "received_day"], name="natfact_paid_online"),
+        ]

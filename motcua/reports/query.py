@@ -57,7 +57,7 @@ def report_query(user: AbstractBaseUser | AnonymousUser, params: Mapping[str, st
         raise StatsError(gettext("from phải trước hoặc bằng to."))
     if (date_to - date_from).days > 366 * 20:
         raise StatsError(gettext("Khoảng thời gian tối đa 20 năm."))
-    group_by = params.get("group_by") or "unit"
+    group_by = params.get("group_by", "unit")
     if group_by not in GROUP_BYS:
         raise StatsError(gettext("group_by phải là unit, field, procedure hoặc officer."))
     tree = UnitTree.load()

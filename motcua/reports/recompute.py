@@ -98,3 +98,75 @@ def recompute(
         "rows": {k: counts_from(v) for k, v in rows.items() if any(v.values())},
         "total": counts_from(total),
     }
+
+
+# ---------------------------------------------------------------------------- national 2.1
+
+
+def _national_verdict(
+    d: Dossier, events: list[DossierEvent], start: dt.date, end: dt.date
+) -> bool | None:
+    """Indicator 2.1 for one dossier, straight from the reference's wording: None when the
+    dossier is not among those received or processed in [start, end], else on time or not."""
+    from motcua.calendars.selectors import working_calendar
+    from motcua.dossiers.services import days_and_cutoff
+
+    cutoff = _local_midnight(end + dt.timedelta(days=1))
+    seen = [e for e in events if e.at < cutoff]
+    received = next((e for e in seen if e.to_status == Status.RECEIVED), None)
+    ending = {Status.RESOLVED, Status.STOPPED, Status.REFUSED}
+    if received is not None:
+        ending.add(Status.WITHDRAWN)
+    finish = next((e for e in seen if e.to_status in ending), None)
+    if received is None and (finish is None or finish.to_status != Status.REFUSED):
+        return None  # never received: only a refusal makes it "processed"
+    if finish is not None and local_day(finish.at) < start:
+        return None
+    origin = received if received is not None else seen[0]
+    moment = finish.at if finish is not None else cutoff
+    # Supplement requests after the start, each with the time it was answered (or None).
+    requests: list[tuple[dt.datetime, dt.datetime | None]] = []
+    previous = ""
+    for e in seen:
+        if e.seq < origin.seq or (finish is not None and e.seq > finish.seq):
+            previous = e.to_status
+            continue
+        if e.to_status == Status.SUPPLEMENT_REQUESTED and previous != e.to_status:
+            requests.append((e.at, None))
+        elif previous == Status.SUPPLEMENT_REQUESTED and e.to_status not in ending:
+            requests[-1] = (requests[-1][0], e.at)
+        previous = e.to_status
+    if received is not None:
+        due_text: list[str] = [
+            str((e.data or {})["due_at"])
+            for e in seen
+            if e.at <= moment and (e.data or {}).get("due_at")
+        ]
+        due = dt.datetime.fromisoformat(due_text[-1])
+    else:
+        days, day_cutoff = days_and_cutoff(d)
+        due = working_calendar().due(origin.at, days, cutoff=day_cutoff)
+    waited = sum(((b - a) for a, b in requests if b is not None and b <= moment), dt.timedelta(0))
+    if requests and requests[-1][1] is None:
+        # Waiting for a supplement the citizen never brought (at the end or when it ended).
+        if len(requests) > 1:
+            return False
+        return requests[-1][0] - waited <= due
+    return moment - waited <= due
+
+
+def recompute_national(*, unit: Unit, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:
+    """(numerator, denominator) of indicator 2.1 for unit (rolled up), from the histories."""
+    tree = UnitTree.load()
+    scope = tree.scope(unit)
+    dossiers = Dossier.objects.filter(unit_id__in=list(scope)).select_related("procedure_version")
+    events: dict[int, list[DossierEvent]] = defaultdict(list)
+    for e in DossierEvent.objects.filter(dossier__in=dossiers).order_by("dossier_id", "seq"):
+        events[e.dossier_id].append(e)
+    numerator = denominator = 0
+    for d in dossiers:
+        verdict = _national_verdict(d, events[d.pk], date_from, date_to)
+        if verdict is not None:
+            denominator += 1
+            numerator += int(verdict)
+    return numerator, denominator

@@ -32,8 +32,11 @@ from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent
 from motcua.dossiers.services import GENESIS, event_hash, timeliness_of
 from motcua.procedures.catalog import catalog_import
 from motcua.procedures.models import Procedure, ProcedureVersion
-from motcua.reports.summary import DeltaBuffer, DossierRow, StatState, replay
+from motcua.reports.models import NationalFact
+from motcua.reports.summary import DeltaBuffer, DossierRow, StatState, fact_row, replay
 from motcua.units.models import Membership, Role, Unit
+
+_FACT_COLUMNS = [f.attname for f in NationalFact._meta.concrete_fields]
 
 FIELDS = [
     ("SD.HT", "Hộ tịch"), ("SD.CT", "Chứng thực"), ("SD.DD", "Đất đai"),
@@ -186,7 +189,7 @@ def seed_dossiers(
     counters: dict[tuple[int, dt.date], int] = {}
     buffer = DeltaBuffer()
     pending: list[tuple[Rec, list[Rec]]] = []
-    fields_of = {p.procedure.pk: p.field_id for p in proc_cache.values()}
+    fields_of = {p.procedure.pk: p for p in proc_cache.values()}
     ids = _Ids()
     carry = 0.0
     for day, w in zip(work_days, weights, strict=True):
@@ -208,12 +211,12 @@ def seed_dossiers(
                 _dossier(gen, code, unit, proc, day, officers[unit.pk], leaders[unit.pk], citizens)
             )
             if len(pending) >= batch:
-                _write(pending, buffer, officer_ids, result, fields_of, ids)
+                _write(pending, buffer, officer_ids, result, fields_of, ids, cal)
                 pending = []
                 if progress is not None:
                     progress(result.dossiers)
     if pending:
-        _write(pending, buffer, officer_ids, result, fields_of, ids)
+        _write(pending, buffer, officer_ids, result, fields_of, ids, cal)
     result.summary_rows += len(buffer)
     with transaction.atomic():
         buffer.flush()
@@ -509,13 +512,15 @@ def _write(
     buffer: DeltaBuffer,
     officer_ids: dict[str, int],
     result: SeedResult,
-    fields_of: dict[int, int],
+    fields_of: dict[int, Proc],
     ids: _Ids,
+    calendar: WorkingCalendar,
 ) -> None:
     dossier_sql, dossier_row = _inserter(Dossier)
     event_sql, event_row = _inserter(DossierEvent)
     state_sql, state_row = _inserter(StatState)
-    dossier_rows, event_rows, state_rows = [], [], []
+    fact_sql, fact_values = _inserter(NationalFact)
+    dossier_rows, event_rows, state_rows, fact_rows = [], [], [], []
     for d, evs in pending:
         d.id = ids.dossier
         ids.dossier += 1
@@ -525,14 +530,21 @@ def _write(
             ids.event += 1
             e.dossier_id = d.id
             event_rows.append(event_row(e))
-        row = DossierRow(d.id, d.unit_id, fields_of[d.procedure_id], d.procedure_id, d.channel,
-                         d.applicant_user_id)  # fmt: skip
-        changes, final = replay(
+        proc = fields_of[d.procedure_id]
+        row = DossierRow(d.id, d.unit_id, proc.field_id, d.procedure_id, d.channel,
+                         d.applicant_user_id, proc.days, proc.cutoff)  # fmt: skip
+        changes, final, fact = replay(
             row,
             ({"action": e.action, "at": e.at, "to_status": e.to_status, "data": e.data,
               "actor_id": e.actor_id} for e in evs),
             officer_ids,
+            calendar,
         )  # fmt: skip
+        if fact is not None:
+            f = fact_row(row, fact)
+            fact_rows.append(
+                fact_values(Rec(NationalFact, **{n: getattr(f, n) for n in _FACT_COLUMNS}))
+            )
         buffer.add(row.unit_id, row.field_id, row.procedure_id, changes)
         if final is not None:
             state_rows.append(
@@ -542,7 +554,7 @@ def _write(
             )  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, rows in ((dossier_sql, dossier_rows), (event_sql, event_rows),
-                          (state_sql, state_rows)):  # fmt: skip
+                          (state_sql, state_rows), (fact_sql, fact_rows)):  # fmt: skip
             if connection.vendor == "postgresql":
                 _copy(cursor, sql, rows)
             else:

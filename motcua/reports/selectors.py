@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validation import iso_date
 from motcua.dossiers.models import Dossier, Status
 from motcua.procedures.models import Field, Procedure
 from motcua.reports.models import FLOW_COLUMNS, StatDelta
+from motcua.reports.national import NAT_STOCKS
 from motcua.units.models import Membership, Role, Unit
 
 if TYPE_CHECKING:
@@ -333,7 +335,7 @@ def raw_sums(
     if procedure_id is not None:
         extra += " AND procedure_id = %s"
         extra_params.append(procedure_id)
-    stocks = ("in_progress", "overdue", "paused_supplement", "paused_payment")
+    stocks = ("in_progress", "overdue", "paused_supplement", "paused_payment", *NAT_STOCKS)
     select = f"{group_column}, " + ", ".join(FLOW_COLUMNS + stocks + ("open",))
     width = group_column.count(",") + 1
     before = [(r, {"e": 0, "b": 1}) for r in prefix_ranges(date_from - dt.timedelta(days=1))]
@@ -356,7 +358,8 @@ def raw_sums(
         for row in cursor.fetchall():
             values = [int(v or 0) for v in row[width:]]
             raw = dict(zip(FLOW_COLUMNS, values, strict=False))
-            in_progress, overdue, supp, pay, carried = values[len(FLOW_COLUMNS) :]
+            in_progress, overdue, supp, pay, *national, carried = values[len(FLOW_COLUMNS) :]
+            raw.update(zip(NAT_STOCKS, national, strict=True))
             raw["in_progress_on_time"] = in_progress - overdue
             raw["in_progress_overdue"] = overdue
             raw["paused_supplement"] = supp
@@ -594,7 +597,7 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return iso_date(str(value))
     except ValueError:
         raise StatsError(
             gettext("%(name)s: “%(value)s” không phải ngày dạng YYYY-MM-DD.")

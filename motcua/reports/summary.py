@@ -26,6 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,8 +34,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
+from motcua.calendars.workingtime import WorkingCalendar
 from motcua.dossiers.models import Status
-from motcua.reports.models import COLUMNS, Grain, StatDelta, StatState
+from motcua.reports.models import COLUMNS, Grain, NationalFact, StatDelta, StatState
+from motcua.reports.national import Fact, national_replay
 
 OPEN_STATUSES = frozenset(
     {
@@ -269,6 +272,10 @@ class DossierRow:
     procedure_id: int
     channel: str
     applicant_user_id: int | None
+    # The processing time of its case and the same-day cutoff (for a dossier refused before
+    # reception, the national 2.1 reading needs the procedure's maximum time).
+    days: Decimal | None = None
+    cutoff: dt.time | None = None
 
 
 def _parse_due(value: Any) -> dt.date | None:
@@ -278,10 +285,15 @@ def _parse_due(value: Any) -> dt.date | None:
 
 
 def replay(
-    dossier: DossierRow, events: Iterable[dict[str, Any]], officers: dict[str, int]
-) -> tuple[list[Change], Contribution | None]:
-    """All the deltas of one dossier from its stored history, and its final contribution.
-    Independent of the dossier row's current fields: only the history is read."""
+    dossier: DossierRow,
+    events: Iterable[dict[str, Any]],
+    officers: dict[str, int],
+    calendar: WorkingCalendar | None = None,
+) -> tuple[list[Change], Contribution | None, Fact | None]:
+    """All the deltas of one dossier from its stored history (§6 and the national 2.1
+    readings), its final contribution and its national fact. Independent of the dossier
+    row's current fields: only the history is read."""
+    events = list(events)
     changes: list[Change] = []
     current: Contribution | None = None
     received = False
@@ -310,7 +322,87 @@ def replay(
         )
         changes.extend(event_changes(current, new, facts))
         current = new
-    return changes, current
+    cal = calendar
+    per_event, fact = national_replay(
+        events,
+        local_day=local_day,
+        calendar=lambda: cal if cal is not None else _working_calendar(),
+        applicant_user_id=dossier.applicant_user_id,
+        days=dossier.days,
+        cutoff=dossier.cutoff,
+    )
+    for event_changes_ in per_event:
+        changes.extend(event_changes_)
+    return changes, current, fact
+
+
+def _working_calendar() -> WorkingCalendar:
+    from motcua.calendars.selectors import working_calendar
+
+    return working_calendar()
+
+
+def _live_calendar() -> WorkingCalendar:
+    """The calendar the services use now (pinned during a history import)."""
+    from motcua.dossiers import services
+
+    calendar: WorkingCalendar = services._calendar()  # the action's own calendar
+    return calendar
+
+
+def fact_row(dossier: DossierRow, fact: Fact) -> NationalFact:
+    return NationalFact(
+        dossier_id=dossier.id,
+        unit_id=dossier.unit_id,
+        field_id=dossier.field_id,
+        procedure_id=dossier.procedure_id,
+        received_day=fact.received_day,
+        resolved_day=fact.resolved_day,
+        resolution_seconds=fact.resolution_seconds,
+        paid_online_day=fact.paid_online_day,
+    )
+
+
+FACT_FIELDS = ("received_day", "resolved_day", "resolution_seconds", "paid_online_day")
+
+
+def on_dossier_event_national(dossier: Any, event: Any) -> None:
+    """Registered with ``motcua.dossiers.hooks``: the national 2.1 deltas of this event and
+    the dossier's fact, from a replay of its own history (a dozen events), so the live
+    figures are by construction those of ``rebuild-stats``."""
+    from motcua.dossiers.models import DossierEvent
+    from motcua.dossiers.services import days_and_cutoff
+    from motcua.procedures.models import Procedure
+
+    events: list[dict[str, Any]] = [
+        dict(e)
+        for e in DossierEvent.objects.filter(dossier_id=dossier.pk)
+        .order_by("seq")
+        .values("action", "at", "to_status", "data", "actor_id")
+    ]
+    days, cutoff = days_and_cutoff(dossier)
+    per_event, fact = national_replay(
+        events,
+        local_day=local_day,
+        calendar=_live_calendar,
+        applicant_user_id=dossier.applicant_user_id,
+        days=days,
+        cutoff=cutoff,
+    )
+    field_id = Procedure.objects.filter(pk=dossier.procedure_id).values_list("field_id", flat=True)
+    if per_event and per_event[-1]:
+        buffer = DeltaBuffer()
+        buffer.add(dossier.unit_id, field_id[0], dossier.procedure_id, per_event[-1])
+        buffer.flush()
+    if fact is not None:
+        row = DossierRow(
+            dossier.pk, dossier.unit_id, field_id[0], dossier.procedure_id, dossier.channel,
+            dossier.applicant_user_id,
+        )  # fmt: skip
+        wanted = fact_row(row, fact)
+        stored = NationalFact.objects.filter(pk=dossier.pk).first()
+        if stored is None or any(getattr(stored, f) != getattr(wanted, f) for f in FACT_FIELDS):
+            wanted.save()
 
 
 def officer_ids() -> dict[str, int]:
@@ -321,11 +413,26 @@ def officer_ids() -> dict[str, int]:
 
 def iter_replays(
     chunk: int = 2000, unit_ids: list[int] | None = None
-) -> Iterator[tuple[DossierRow, list[Change], Contribution | None]]:
+) -> Iterator[tuple[DossierRow, list[Change], Contribution | None, Fact | None]]:
     """Every dossier's replay (of the given units), streamed in chunks (bounded memory)."""
     from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.procedures.models import ProcedureVersion
+    from motcua.procedures.records import record_cutoff, record_processing_days
 
     officers = officer_ids()
+    calendar = _working_calendar()
+    terms: dict[tuple[int, str], tuple[Decimal, dt.time]] = {}
+
+    def terms_of(version_id: int, case_code: str) -> tuple[Decimal, dt.time]:
+        key = (version_id, case_code)
+        if key not in terms:
+            record = ProcedureVersion.objects.get(pk=version_id).record
+            terms[key] = (
+                record_processing_days(record, case_code),
+                record_cutoff(record, settings.MOTCUA_SAME_DAY_CUTOFF),
+            )
+        return terms[key]
+
     last = 0
     dossiers = Dossier.objects.all()
     if unit_ids is not None:
@@ -336,7 +443,7 @@ def iter_replays(
             .order_by("pk")
             .values_list(
                 "id", "unit_id", "procedure__field_id", "procedure_id", "channel",
-                "applicant_user_id",
+                "applicant_user_id", "procedure_version_id", "case_code",
             )[:chunk]
         )  # fmt: skip
         if not batch:
@@ -351,9 +458,9 @@ def iter_replays(
         for e in found.values("dossier_id", "action", "at", "to_status", "data", "actor_id"):
             events[e["dossier_id"]].append(dict(e))
         for row in batch:
-            d = DossierRow(*row)
-            changes, final = replay(d, events.get(d.id, []), officers)
-            yield d, changes, final
+            d = DossierRow(*row[:6], *terms_of(row[6], row[7]))
+            changes, final, fact = replay(d, events.get(d.id, []), officers, calendar)
+            yield d, changes, final, fact
 
 
 def _state_row(dossier_id: int, c: Contribution) -> StatState:
@@ -372,12 +479,19 @@ def stats_rebuild(*, progress: Any = None) -> int:
     with transaction.atomic():
         StatDelta.objects.all().delete()
         StatState.objects.all().delete()
+        NationalFact.objects.all().delete()
         buffer = DeltaBuffer()
         states: list[StatState] = []
-        for d, changes, final in iter_replays():
+        facts: list[NationalFact] = []
+        for d, changes, final, fact in iter_replays():
             buffer.add(d.unit_id, d.field_id, d.procedure_id, changes)
             if final is not None:
                 states.append(_state_row(d.id, final))
+            if fact is not None:
+                facts.append(fact_row(d, fact))
+            if len(facts) >= 5000:
+                NationalFact.objects.bulk_create(facts)
+                facts = []
             count += 1
             if len(buffer) > 200_000:
                 buffer.flush()
@@ -388,6 +502,7 @@ def stats_rebuild(*, progress: Any = None) -> int:
                 progress(count)
         buffer.flush()
         StatState.objects.bulk_create(states)
+        NationalFact.objects.bulk_create(facts)
     return count
 
 
@@ -408,7 +523,15 @@ def stats_differences(*, limit: int = 50, units_per_pass: int = 10) -> list[str]
         group = unit_ids[start : start + units_per_pass]
         expected: dict[RowKey, list[int]] = defaultdict(lambda: [0] * len(COLUMNS))
         expected_states: dict[int, Contribution] = {}
-        for d, changes, final in iter_replays(unit_ids=group):
+        expected_facts: dict[int, tuple[Any, ...]] = {}
+        for d, changes, final, fact in iter_replays(unit_ids=group):
+            if fact is not None:
+                row_ = fact_row(d, fact)
+                expected_facts[d.id] = (
+                    row_.unit_id,
+                    row_.procedure_id,
+                    *(getattr(row_, f) for f in FACT_FIELDS),
+                )
             for day, officer, column, n in changes:
                 i = COLUMN_INDEX[column]
                 for grain, first in grains_of(day):
@@ -436,6 +559,13 @@ def stats_differences(*, limit: int = 50, units_per_pass: int = 10) -> list[str]
                     problems.append(f"hồ sơ #{s.dossier_id}: trạng thái tổng hợp sai")
         for dossier_id in expected_states:
             problems.append(f"hồ sơ #{dossier_id}: thiếu trạng thái tổng hợp")
+        for offset in range(0, len(ids), 5000):
+            found = NationalFact.objects.filter(dossier_id__in=ids[offset : offset + 5000])
+            for values in found.values_list("dossier_id", "unit_id", "procedure_id", *FACT_FIELDS):
+                if expected_facts.pop(values[0], None) != tuple(values[1:]):
+                    problems.append(f"hồ sơ #{values[0]}: dữ kiện chỉ số 766 sai")
+        for dossier_id in expected_facts:
+            problems.append(f"hồ sơ #{dossier_id}: thiếu dữ kiện chỉ số 766")
         if limit and len(problems) >= limit:
             return problems[:limit]
     return problems[:limit] if limit else problems

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.reports.indicators import indicators
+from motcua.reports.national_indicators import NationalIndicator, national_indicators
 from motcua.reports.query import ReportQuery
 from motcua.reports.selectors import (
     COUNT_LABELS,
@@ -31,7 +32,9 @@ GROUP_TITLES = {
     "procedure": ("procedures", _("Theo thủ tục"), _("Thủ tục")),
     "officer": ("officers", _("Theo cán bộ xử lý"), _("Cán bộ")),
 }
-TABLES = ("units", "fields", "procedures", "officers", "trend", "indicators", "overdue")
+TABLES = (
+    "units", "fields", "procedures", "officers", "trend", "indicators", "national", "overdue",
+)  # fmt: skip
 
 
 @dataclass
@@ -90,6 +93,13 @@ def build_table(q: ReportQuery, name: str) -> Table:
             ],
             [[i.group, i.name, i.display, i.numerator, i.denominator, i.formula] for i in items],
         )
+    if name == "national":
+        return national_table(
+            national_indicators(
+                unit=q.unit, date_from=q.date_from, date_to=q.date_to, field_id=q.field_id,
+                procedure=q.procedure, tree=q.tree,
+            )
+        )  # fmt: skip
     if name == "overdue":
         dossiers, _count = overdue_dossiers(
             unit=q.unit, field_id=q.field_id, tree=q.tree, limit=500
@@ -105,3 +115,25 @@ def build_table(q: ReportQuery, name: str) -> Table:
              for d in dossiers],
         )  # fmt: skip
     raise KeyError(name)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return (
+        f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    ).replace(".", ",")
+
+
+def national_table(items: list[NationalIndicator]) -> Table:
+    """The Decision 766 indicators as the national portal computes them."""
+    return Table(
+        "national",
+        gettext("Chỉ số Quyết định 766/QĐ-TTg theo cách tính của Cổng Dịch vụ công quốc gia"),
+        [gettext("Mã"), gettext("Nhóm chỉ số"), gettext("Chỉ số"), gettext("Giá trị"),
+         gettext("Tử số"), pgettext("report", "Mẫu số"), gettext("Điểm"), gettext("Điểm tối đa"),
+         gettext("Cách tính")],
+        [[i.id, i.group_name, i.name, i.display, _number(i.numerator), _number(i.denominator),
+          _number(i.points), _number(i.max_points),
+          f"{i.formula}. {i.note}".strip() if i.note else i.formula] for i in items],
+    )  # fmt: skip

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from motcua.procedures.models import Field
+from motcua.procedures.models import Field, Procedure
 from motcua.reports.charts import trend_svg
 from motcua.reports.exports import to_pdf, to_xlsx
 from motcua.reports.indicators import average_rating, indicators
+from motcua.reports.national_indicators import national_indicators
 from motcua.reports.query import ReportQuery, StatsForbidden, report_query
 from motcua.reports.selectors import (
     StatsError,
@@ -129,6 +130,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             field_id=q.field_id,
             fine=fine,
         ),
+        "national": national_indicators(
+            unit=q.unit,
+            date_from=q.date_from,
+            date_to=q.date_to,
+            field_id=q.field_id,
+            procedure=q.procedure,
+            tree=q.tree,
+        ),
+        "procedures": Procedure.objects.filter(is_active=True)
+        .order_by("code")
+        .only("code", "name"),
         "units": _unit_choices(request, q.tree),
         "fields": Field.objects.order_by("name"),
         "query_string": params.urlencode(),
@@ -185,6 +197,7 @@ def public_numbers(unit: Unit, tree: UnitTree) -> dict[str, Any]:
                 "fields": [r for r in by_field.rows if r["received"] or r["resolved"]],
                 "rating": avg,
                 "ratings": n,
+                "national": national_indicators(unit=unit, date_from=start, date_to=end, tree=tree),
             }
         )
     return {"unit": unit, "periods": periods, "today": today}

@@ -1,15 +1,13 @@
 """Staff sign-in: lockout after repeated failures, the TOTP second factor, the idle
 timeout, and the decorator every workspace page uses.
 
-Failures are counted in the cache per username and per client address; after
-``MOTCUA_LOGIN_MAX_FAILURES`` (5) failures for a username, or four times as many from one
-address (an office behind one NAT address has many officers), sign-in is refused for
-``MOTCUA_LOGIN_LOCK_SECONDS`` (15 minutes). Every failure, lock and sign-in is audited.
+The lockout is the one sign-in policy of :mod:`motcua.core.signin` (per user name and
+address pair, progressive; per address), shared with the API, the admin and the portal.
+Every failure, lock and sign-in is audited.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +18,6 @@ import pyotp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,20 +27,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from motcua.core.services import audit_record
+from motcua.core.signin import Door, signin_failed, signin_locked
 from motcua.units.models import STAFF_ROLES, Membership, Role
 from motcua.workspace.models import StaffTotp
 
 SESSION_LAST = "ws_last_seen"
 SESSION_PENDING = "ws_pending_user"
 SESSION_PENDING_NEXT = "ws_pending_next"
-
-
-def max_failures() -> int:
-    return int(getattr(settings, "MOTCUA_LOGIN_MAX_FAILURES", 5))
-
-
-def lock_seconds() -> int:
-    return int(getattr(settings, "MOTCUA_LOGIN_LOCK_SECONDS", 15 * 60))
 
 
 def idle_seconds() -> int:
@@ -55,53 +44,14 @@ def totp_required_setting() -> bool:
     return bool(getattr(settings, "MOTCUA_REQUIRE_TOTP", False))
 
 
-def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def _keys(username: str, ip: str) -> tuple[str, str]:
-    # Hashed: any username or address becomes a safe cache key of fixed length.
-    user_digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    ip_digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
-    return f"ws:fail:u:{user_digest}", f"ws:fail:ip:{ip_digest}"
-
-
 def login_locked(username: str, ip: str) -> bool:
-    user_key, ip_key = _keys(username, ip)
-    return bool(cache.get(f"{user_key}:lock") or cache.get(f"{ip_key}:lock"))
+    return bool(signin_locked(username=username, ip=ip))
 
 
 def login_failed(username: str, ip: str, reason: str) -> None:
-    """Count one failure for the username and the address; lock when a limit is reached."""
-    audit_record(
-        actor=None,
-        action="login.failed",
-        target=f"user:{username[:100]}",
-        data={"ip": ip, "reason": reason},
-    )
-    for key, limit in zip(_keys(username, ip), (max_failures(), max_failures() * 4), strict=True):
-        cache.add(key, 0, lock_seconds())
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, lock_seconds())
-            count = 1
-        if count >= limit:
-            cache.set(f"{key}:lock", True, lock_seconds())
-            audit_record(
-                actor=None,
-                action="login.locked",
-                target=f"user:{username[:100]}",
-                data={"ip": ip, "key": key.split(":")[2]},
-            )
-
-
-def login_succeeded(user: AbstractBaseUser, ip: str) -> None:
-    user_key, _ip_key = _keys(user.get_username(), ip)
-    cache.delete_many([user_key, f"{user_key}:lock"])
-    audit_record(
-        actor=user, action="login.ok", target=f"user:{user.get_username()}", data={"ip": ip}
-    )
+    """A failure that is not a wrong password (the backend counts those): a wrong code, a
+    user without a staff role."""
+    signin_failed(username=username, ip=ip, reason=reason, door=Door.WORKSPACE)
 
 
 @dataclass

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.text import comparable, fold
-from motcua.dossiers.attachments import attachment_add
+from motcua.core.validation import is_ascii_int
 from motcua.dossiers.errors import DossierError, DossierInvalid
-from motcua.dossiers.models import ApplicantKind, AttachmentKind, Channel
+from motcua.dossiers.models import ApplicantKind, Channel
 from motcua.dossiers.services import dossier_intake
+from motcua.procedures.eforms import eform_bind, eform_from_post, eform_is_blank
 from motcua.procedures.models import Procedure
 from motcua.procedures.records import record_documents
 from motcua.procedures.selectors import procedure_search
@@ -86,12 +87,34 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         case_code = cases[0]["code"] if cases and request.method == "GET" else case_code
     errors: dict[str, list[str]] = {}
     values = request.POST if request.method == "POST" else {}
+    schema = record.get("eform")
+    eform_data: dict[str, Any] | None = None
     if request.method == "POST":
-        files = request.FILES.getlist("files")[:MAX_FILES]
-        for upload in files:
+        # Files tied to their required document (``files-<index>``), and loose scans.
+        _record_now, post_items = checklist_of(procedure, case_code)
+        tied: list[tuple[int | None, Any]] = []
+        for i in range(len(post_items)):
+            tied += [(i, u) for u in request.FILES.getlist(f"files-{i}")[:MAX_FILES]]
+        tied += [(None, u) for u in request.FILES.getlist("files")[:MAX_FILES]]
+        for _index, upload in tied:
             for _key, msgs in _check_upload(upload, "files").items():
                 errors.setdefault("files", []).extend(f"{upload.name}: {m}" for m in msgs)
-        ticked = [int(i) for i in request.POST.getlist("documents") if i.isdigit()]
+        ticked: list[Any] = []
+        for raw in request.POST.getlist("documents"):
+            if not (is_ascii_int(raw) and len(raw) < 6):
+                continue
+            count_raw = request.POST.get(f"count-{raw}", "").strip()
+            if is_ascii_int(count_raw) and len(count_raw) < 6:
+                ticked.append({"index": int(raw), "count": int(count_raw)})
+            elif count_raw:
+                errors[f"document-{raw}"] = [_("Số bản là số nguyên.")]
+            else:
+                ticked.append(int(raw))
+        if schema:
+            # Nothing typed: the applicant handed in the declaration on paper (it is one of
+            # the documents); anything typed must be a valid declaration.
+            typed = eform_from_post(schema, request.POST)
+            eform_data = None if eform_is_blank(typed) else typed
         applicant = {
             key: request.POST.get(key, "")
             for key in ("kind", "name", "id_number", "phone", "email", "address")
@@ -111,31 +134,20 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                     documents=ticked,
                     case_code=case_code,
                     idempotency_key=request.POST.get("idempotency_key", "")[:128] or None,
+                    eform=eform_data,
+                    files=tied,
                 )
             except DossierInvalid as exc:
                 errors = _error_dict(exc)
             except DossierError as exc:
                 errors = {"__all__": [exc.message]}
             else:
-                failed = []
-                for upload in files:
-                    try:
-                        attachment_add(
-                            dossier=dossier,
-                            actor=officer(request),
-                            upload=upload,
-                            name=upload.name,
-                            kind=AttachmentKind.DOCUMENT,
-                        )
-                    except DossierError as exc:
-                        failed.append(f"{upload.name}: {exc.message}")
-                if failed:
-                    messages.warning(request, _("Một số tệp không lưu được: ") + "; ".join(failed))
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
                 )
                 return redirect(reverse("workspace:receipt", args=[dossier.code]))
-    _record, items = checklist_of(procedure, case_code)
+    record, items = checklist_of(procedure, case_code)
+    schema = record.get("eform")
     ticked_values = set(request.POST.getlist("documents")) if request.method == "POST" else set()
     import uuid
 
@@ -149,9 +161,17 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             "cases": cases,
             "case_code": case_code,
             "items": [
-                {**item, "index": i, "checked": str(i) in ticked_values}
+                {
+                    **item,
+                    "index": i,
+                    "checked": str(i) in ticked_values,
+                    "received_count": values.get(f"count-{i}", "") if values else "",
+                    "errors": errors.get(f"document-{i}", []),
+                    "error_id": f"document-{i}",
+                }
                 for i, item in enumerate(items)
             ],
+            "eform_groups": eform_bind(schema, eform_data, errors),
             "errors": errors,
             "values": values,
             "kinds": ApplicantKind.choices,

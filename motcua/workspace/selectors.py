@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.crypto import blind_index, digits_of
 from motcua.core.text import fold
+from motcua.core.validation import iso_date
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.selectors import dossier_scope
 from motcua.units.models import Role
@@ -81,6 +83,14 @@ LISTS: list[ListDef] = [
         _("Chờ bổ sung"),
         _("Đang chờ người nộp bổ sung, hoàn thiện hồ sơ."),
         frozenset({Role.DESK, Role.SPECIALIST, Role.LEADER}),
+        "-received",
+    ),
+    # issue 13 (rules): supplement requests past their deadline (CONTRACT.md §3).
+    ListDef(
+        "supplement_expired",
+        _("Quá hạn bổ sung"),
+        _("Người nộp chưa bổ sung dù đã quá hạn bổ sung: liên hệ hoặc xử lý theo quy định."),
+        frozenset({Role.DESK, Role.LEADER}),
         "-received",
     ),
     ListDef(
@@ -156,6 +166,8 @@ def list_filters(user: Any, staff: Staff, now: dt.datetime) -> dict[str, Q]:
         "due_soon": Q(status__in=RUNNING, due_at__gte=now, due_at__lte=soon) & mine_units,
         "overdue": Q(status__in=RUNNING, due_at__lt=now) & mine_units,
         "supplement": Q(status=Status.SUPPLEMENT_REQUESTED) & mine_units,
+        "supplement_expired": Q(status=Status.SUPPLEMENT_REQUESTED, supplement_due_at__lt=now)
+        & mine_units,
         "payment": Q(status=Status.AWAITING_PAYMENT) & mine_units,
         "ready": Q(status=Status.RESOLVED) & mine_units,
         "all": Q(),
@@ -191,7 +203,7 @@ class ListQuery:
     def from_params(cls, params: Any, default_key: str) -> ListQuery:
         def day(name: str) -> dt.date | None:
             try:
-                return dt.date.fromisoformat(params.get(name, ""))
+                return iso_date(params.get(name, ""))
             except ValueError:
                 return None
 
@@ -209,14 +221,16 @@ class ListQuery:
 
 
 def search_q(text: str) -> Q:
-    """Code, applicant name (accent-insensitive), phone or ID number."""
+    """Code, applicant name (accent-insensitive), or the whole phone or ID number (those are
+    encrypted at rest and found by their keyed hash, so a part of one finds nothing)."""
     match = Q(code__icontains=text)
     folded = fold(text)
     if folded:
         match |= Q(applicant_name_folded__contains=folded)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4:
-        match |= Q(applicant_phone__contains=digits) | Q(applicant_id_number__contains=digits)
+    digits = digits_of(text)
+    if len(digits) >= 9:
+        hashed = blind_index(digits)
+        match |= Q(applicant_phone_hash=hashed) | Q(applicant_id_hash=hashed)
     return match
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ho-so/<str:code>/tep/", views.attachment_upload, name="attachment_upload"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_get, name="attachment"),
     path("ho-so/<str:code>/bieu-mau/<str:number>/", views.form_pdf, name="form"),
+    path("ho-so/<str:code>/to-khai.pdf", views.eform_pdf, name="eform_pdf"),
     path("so-theo-doi/", views.register_view, name="register"),
     path("phan-cong/", views.workload_view, name="workload"),
     path("huong-dan/", guide.guide_index, name="guide"),

@@ -17,6 +17,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.calendars.selectors import working_calendar
+from motcua.core.services import personal_data_viewed
+from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
     AttachmentTypeNotAllowed,
@@ -39,6 +41,7 @@ from motcua.dossiers.models import (
     ReturnMethod,
     Status,
 )
+from motcua.dossiers.rules import clock_rule_at
 from motcua.dossiers.selectors import dossier_attachments, dossier_get
 from motcua.dossiers.services import (
     available_actions,
@@ -51,6 +54,7 @@ from motcua.dossiers.services import (
 )
 from motcua.forms.api.views import dossier_form_response, register_response, register_unit
 from motcua.forms.selectors import ACTION_FORMS, FORM_TITLES, Period, dossier_events, forms_reached
+from motcua.procedures.eforms import eform_display
 from motcua.procedures.selectors import field_list
 from motcua.units.models import Membership, Role, Unit
 from motcua.workspace.auth import Staff, officer, staff_required
@@ -233,13 +237,24 @@ def _render_dossier(
     steps = steps_of(dossier)
     action_labels = {a: ACTION_LABELS[Action(a)] for a in actions}
     forms = forms_reached(dossier, events)
+    attachments = list(dossier_attachments(dossier=dossier).select_related("uploaded_by"))
+    names = {item.get("index"): item.get("name") for item in dossier.documents}
+    for a in attachments:
+        a.document_name = names.get(a.document_index, "")  # type: ignore[attr-defined]
     return render(
         request,
         "workspace/dossier_detail.html",
         {
             "dossier": dossier,
             "events": events,
-            "attachments": list(dossier_attachments(dossier=dossier).select_related("uploaded_by")),
+            "attachments": attachments,
+            "documents": [
+                (item, [a for a in attachments if a.document_index == item.get("index")])
+                for item in dossier.documents
+            ],
+            "eform": eform_display(
+                dossier.procedure_version.record.get("eform"), dossier.eform_data
+            ),
             "actions": actions,
             "action_labels": action_labels,
             "action_clock": {a: TRANSITIONS[Action(a)].clock for a in actions},
@@ -257,6 +272,9 @@ def _render_dossier(
             "outcomes": Outcome.choices,
             "return_methods": ReturnMethod.choices,
             "today": timezone.localdate(),
+            "clock_rule": clock_rule_at(timezone.now()).value,
+            "supplement_overdue": dossier.supplement_due_at is not None
+            and dossier.supplement_due_at < timezone.now(),
             **_action_context(dossier, actions),
         },
         status=status,
@@ -267,6 +285,9 @@ def _render_dossier(
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_get(user=officer(request), code=code)
+    personal_data_viewed(
+        request=request, user=request.user, dossiers=[dossier], channel="workspace"
+    )
     return _render_dossier(request, dossier)
 
 
@@ -280,13 +301,20 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
         params["items"] = [
             line.strip() for line in post.get("items", "").splitlines() if line.strip()
         ]
+        if post.get("deadline", "").strip():
+            try:
+                params["deadline"] = dt.date.fromisoformat(post["deadline"].strip())
+            except ValueError:
+                errors["deadline"] = [_("Chọn ngày hạn bổ sung.")]
+    if action == Action.CORRECT:
+        params["reason"] = post.get("reason", "").strip()
     if action in {Action.FORWARD, Action.ASSIGN}:
         params["assignee"] = post.get("assignee", "").strip() or None
     if action == Action.REQUEST_PAYMENT:
         raw = post.get("amount", "").replace(".", "").replace(",", "").replace(" ", "")
         try:
-            amount = int(raw)
-            if amount <= 0:
+            amount = ascii_int(raw)
+            if not 0 < amount <= 10**15:
                 raise ValueError
             params["amount"] = amount
         except ValueError:
@@ -295,7 +323,7 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
         params["reference"] = post.get("reference", "").strip()[:100]
     if action == Action.EXTEND:
         try:
-            day = dt.date.fromisoformat(post.get("extended_date", ""))
+            day = iso_date(post.get("extended_date", ""))
             at = dt.time.fromisoformat(post.get("extended_time", "") or "17:00")
             params["extended_due_at"] = dt.datetime.combine(
                 day, at, tzinfo=timezone.get_current_timezone()
@@ -382,6 +410,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
                 attachments=[attachment.pk],
             )
         else:
+            if act == Action.CORRECT and upload is not None:
+                params |= {"upload": upload, "file_name": upload.name}
             dossier = dossier_act(
                 dossier=dossier,
                 action=act,
@@ -511,6 +541,22 @@ def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
 
 @staff_required
 @require_GET
+def eform_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The e-form declaration of the dossier printed as a PDF annex."""
+    from motcua.forms.documents import FormNotReached, eform_annex
+
+    dossier = dossier_get(user=officer(request), code=code)
+    try:
+        pdf = eform_annex(dossier)
+    except FormNotReached:
+        raise Http404 from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="to-khai-{dossier.code}.pdf"'
+    return response
+
+
+@staff_required
+@require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After counter intake: the receipt (form 01) ready to print."""
     dossier = dossier_get(user=officer(request), code=code)
@@ -530,8 +576,8 @@ def register_view(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit", "")
     if unit_code and request.GET.get("format"):
         try:
-            start = dt.date.fromisoformat(request.GET.get("from", ""))
-            end = dt.date.fromisoformat(request.GET.get("to", ""))
+            start = iso_date(request.GET.get("from", ""))
+            end = iso_date(request.GET.get("to", ""))
         except ValueError:
             errors["period"] = _("Chọn ngày bắt đầu và ngày kết thúc.")
         else:

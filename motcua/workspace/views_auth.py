@@ -19,16 +19,21 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.core.ratelimit import client_ip
 from motcua.core.services import audit_record
+from motcua.core.signin import (
+    BACKEND,
+    SESSION_OK,
+    lock_seconds,
+    second_factor_mark,
+    signin_locked,
+)
 from motcua.workspace.auth import (
     SESSION_LAST,
     SESSION_PENDING,
     SESSION_PENDING_NEXT,
-    client_ip,
-    lock_seconds,
     login_failed,
     login_locked,
-    login_succeeded,
     officer,
     safe_next,
     staff_of,
@@ -38,20 +43,21 @@ from motcua.workspace.auth import (
 )
 from motcua.workspace.models import StaffTotp
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-
-def _locked_message() -> str:
-    minutes = max(1, lock_seconds() // 60)
+def _locked_message(seconds: int = 0) -> str:
+    minutes = max(1, (seconds or lock_seconds()) // 60)
     return _(
         "Tài khoản hoặc máy này tạm bị khóa đăng nhập %(minutes)d phút do nhập sai nhiều lần."
     ) % {"minutes": minutes}
 
 
-def _finish_login(request: HttpRequest, user: object, next_url: str) -> HttpResponse:
-    login(request, user, backend=BACKEND)  # type: ignore[arg-type]
+def _finish_login(
+    request: HttpRequest, user: object, next_url: str, *, second_factor: bool = False
+) -> HttpResponse:
+    login(request, user, backend=BACKEND)  # type: ignore[arg-type]  # audits login.ok
+    if second_factor:
+        second_factor_mark(request, SESSION_OK)
     request.session[SESSION_LAST] = int(timezone.now().timestamp())
-    login_succeeded(user, client_ip(request))  # type: ignore[arg-type]
     return redirect(next_url)
 
 
@@ -68,37 +74,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "").strip()[:150]
         password = request.POST.get("password", "")
         ip = client_ip(request)
-        if login_locked(username, ip):
-            error, status = _locked_message(), 429
-            audit_record(
-                actor=None,
-                action="login.refused_locked",
-                target=f"user:{username}",
-                data={"ip": ip},
-            )
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is None:
-                login_failed(username, ip, "password")
-                error = (
-                    _locked_message()
-                    if login_locked(username, ip)
-                    else _("Tên đăng nhập hoặc mật khẩu không đúng.")
-                )
-                status = 429 if login_locked(username, ip) else 400
+        # The backend applies the lockout (and audits); a locked pair gets no user.
+        user = authenticate(request, username=username, password=password)
+        if user is None:
+            wait = int(getattr(request, "signin_locked", 0))
+            if wait:
+                error, status = _locked_message(wait), 429
             else:
-                staff = staff_of(user)
-                if not staff.pairs and not staff.superuser:
-                    login_failed(username, ip, "not_staff")
-                    error, status = _("Tài khoản này không có vai trò cán bộ."), 403
-                else:
-                    device = totp_of(user)
-                    if device is not None and device.active:
-                        request.session.cycle_key()
-                        request.session[SESSION_PENDING] = user.pk
-                        request.session[SESSION_PENDING_NEXT] = next_url
-                        return redirect("workspace:totp_verify")
-                    return _finish_login(request, user, next_url)
+                error, status = _("Tên đăng nhập hoặc mật khẩu không đúng."), 400
+        else:
+            staff = staff_of(user)
+            if not staff.pairs and not staff.superuser and not user.is_staff:
+                login_failed(username, ip, "not_staff")
+                error, status = _("Tài khoản này không có vai trò cán bộ."), 403
+            else:
+                device = totp_of(user)
+                if device is not None and device.active:
+                    request.session.cycle_key()
+                    request.session[SESSION_PENDING] = user.pk
+                    request.session[SESSION_PENDING_NEXT] = next_url
+                    return redirect("workspace:totp_verify")
+                return _finish_login(request, user, next_url)
     return render(
         request,
         "workspace/login.html",
@@ -119,15 +115,19 @@ def totp_verify_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ip = client_ip(request)
         device = totp_of(user)
-        if login_locked(user.get_username(), ip):
-            error, status = _locked_message(), 429
+        wait = signin_locked(username=user.get_username(), ip=ip)
+        if wait:
+            error, status = _locked_message(wait), 429
         elif device is not None and totp_verify(device, request.POST.get("code", "")):
             next_url = request.session.pop(SESSION_PENDING_NEXT, "") or safe_next(request)
             request.session.pop(SESSION_PENDING, None)
-            return _finish_login(request, user, next_url)
+            return _finish_login(request, user, next_url, second_factor=True)
         else:
             login_failed(user.get_username(), ip, "totp")
-            error, status = _("Mã xác thực không đúng hoặc đã hết hạn."), 400
+            if login_locked(user.get_username(), ip):
+                error, status = _locked_message(), 429
+            else:
+                error, status = _("Mã xác thực không đúng hoặc đã hết hạn."), 400
     return render(request, "workspace/totp_verify.html", {"error": error}, status=status)
 
 
@@ -161,6 +161,8 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
         elif totp_verify(device, request.POST.get("code", "")):
             device.confirmed_at = timezone.now()
             device.save(update_fields=["confirmed_at"])
+            # The officer just proved holding the device: this session is complete.
+            second_factor_mark(request, SESSION_OK)
             audit_record(
                 actor=request.user,
                 action="totp.enrol",

@@ -24,6 +24,9 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
+
+from motcua.dossiers.tests.files import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +35,7 @@ PERMIT = "1.013225"
 PASSWORD = "Mat-khau-2025!"
 EMAIL = "le.thi.cuc@example.vn"
 PHONE = "0987654321"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 Wait = Callable[[Any], Any]
 Shot = Callable[[Any, str], Any]
 
@@ -65,6 +68,26 @@ def fill(driver: WebDriver, name: str, value: str) -> None:
     box = driver.find_element(By.NAME, name)
     box.clear()
     box.send_keys(value)
+
+
+def fill_permit_declaration(b: WebDriver) -> None:
+    """The e-form of the construction permit (Mẫu số 01, Nghị định 175/2024/NĐ-CP)."""
+    for name, value in {
+        "ef-owner-name": "Lê Thị Cúc",
+        "ef-owner-address": "Số 5, phường Mẫu Sơn",
+        "ef-owner-phone": PHONE,
+        "ef-site-parcel": "12",
+        "ef-site-map_sheet": "3",
+        "ef-site-area": "120",
+        "ef-site-address": "Thửa 12, tờ bản đồ 3, phường Mẫu Sơn",
+        "ef-building-ground_area": "80",
+        "ef-building-floor_area": "240",
+        "ef-building-height": "11.5",
+        "ef-building-floors": "3",
+    }.items():
+        fill(b, name, value)
+    Select(b.find_element(By.NAME, "ef-building-kind")).select_by_value("nha_o_rieng_le")
+    Select(b.find_element(By.NAME, "ef-building-grade")).select_by_value("III")
 
 
 def shot(screenshot: Shot, driver: WebDriver, name: str) -> None:
@@ -230,11 +253,16 @@ def test_a_citizen_finds_submits_follows_supplements_gets_and_rates_a_building_p
     assert b.find_element(By.ID, "id_name").get_attribute("value") == "Lê Thị Cúc"
     assert b.find_element(By.ID, "id_phone").get_attribute("value") == PHONE
     fill(b, "id_number", "079")
+    fill(b, "ef-owner-phone", "12345")
     submit_form(b, wait)
     assert "Số CCCD gồm 12 chữ số" in error_of(b, "id_number".join(["id_", ""]))
+    # The declaration (tờ khai điện tử) answers beside each field, in Vietnamese.
+    assert "Số điện thoại gồm 10 hoặc 11 chữ số" in error_of(b, "ef-owner-phone")
+    assert "Vui lòng nhập thông tin này." in error_of(b, "ef-site-parcel")
     fill(b, "id_number", "079203001234")
     fill(b, "address", "Số 5, phường Mẫu Sơn")
     fill(b, "summary", "Xin cấp giấy phép xây dựng nhà ở riêng lẻ tại thửa 12, tờ bản đồ 3")
+    fill_permit_declaration(b)
     axe_check(b, "wizard applicant")
     submit_form(b, wait)
 
@@ -437,6 +465,7 @@ def test_main_citizen_pages_at_phone_width(
     ).click()
     b.find_element(By.CSS_SELECTOR, "input[name=case][value='nha-o-rieng-le']").click()
     submit_form(b, wait)
+    fill_permit_declaration(b)
     submit_form(b, wait)
     wait(b).until(ec.presence_of_element_located((By.ID, "checklist")))
     assert (

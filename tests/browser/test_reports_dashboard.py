@@ -56,6 +56,13 @@ def test_the_dashboard_renders_with_the_chart_and_filters(
         assert browser.find_element(By.NAME, name).is_displayed()
     screenshot(browser, "reports-dashboard")
 
+    # The Decision 766 indicators as the national portal computes them (issue 13).
+    national = browser.find_element(By.ID, "national-table")
+    browser.execute_script("arguments[0].scrollIntoView()", national)
+    assert "%" in national.find_element(By.CSS_SELECTOR, "[data-value='2.1']").text
+    assert national.find_element(By.CSS_SELECTOR, "[data-value='1.4']").text == "N/A"
+    screenshot(browser, "reports-national")
+
     # Filter by a field: the page reloads with the field in the heading.
     field = browser.find_element(By.ID, "f-field")
     field.find_elements(By.TAG_NAME, "option")[1].click()

@@ -29,6 +29,7 @@ from motcua.dossiers.services import (
     dossier_resolve,
     dossier_return,
 )
+from motcua.dossiers.tests import files
 from motcua.dossiers.tests.conftest import CATALOG
 from motcua.procedures.catalog import catalog_import
 from motcua.procedures.models import Procedure
@@ -40,7 +41,7 @@ COMMUNE = "000.01.01.T01"
 PHONE = "0901234567"
 
 # The smallest valid files of each kind the portal accepts.
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.PDF
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"

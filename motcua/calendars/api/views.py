@@ -29,10 +29,10 @@ from motcua.calendars.selectors import calendar_day_list, working_calendar
 from motcua.calendars.services import calendar_day_delete, calendar_day_set
 from motcua.calendars.workingtime import MAX_DAYS, WEEKDAYS_VI, parse_days
 from motcua.core.permissions import IsSystemAdminOrReadOnly
+from motcua.core.validation import is_ascii_int, iso_date, query_bool
 
 # A "+" left unencoded in a query string arrives as a space: "08:00:00 07:00".
 _SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 
 
@@ -97,15 +97,9 @@ def parse_cutoff(raw: str | None) -> time:
 
 def parse_day(raw: str) -> date:
     try:
-        if not _ISO_DATE.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
+        return iso_date(raw)
     except ValueError:
         raise _bad("date", f"Ngày “{raw}” không hợp lệ; cần dạng YYYY-MM-DD.") from None
-
-
-def _truthy(raw: str | None) -> bool:
-    return (raw or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 _due_examples = [
@@ -223,7 +217,7 @@ class DueView(APIView):
         cal = working_calendar()
         same_day = days == 0
         try:
-            if _truthy(params.get("explain")):
+            if query_bool("explain", params.get("explain")):
                 explanation = cal.explain(start, days, cutoff=cutoff)
                 due_at = explanation.due_at
                 extra: dict[str, Any] = {"explanation": explanation.as_dict()}
@@ -260,10 +254,11 @@ class CalendarDayListView(generics.ListAPIView):
         year: int | None = None
         raw_year = params.get("year")
         if raw_year:
-            if not raw_year.strip().isdigit() or not 1900 <= int(raw_year) <= 9000:
+            raw_year = raw_year.strip()
+            if not is_ascii_int(raw_year) or not 1900 <= int(raw_year) <= 9000:
                 raise _bad("year", f"Năm “{raw_year}” không hợp lệ, ví dụ 2027.")
             year = int(raw_year)
-        kind = params.get("kind") or None
+        kind = params.get("kind")
         if kind is not None and kind not in DayKind.values:
             raise _bad("kind", "Loại ngày phải là “holiday” hoặc “workday”.")
         return calendar_day_list(year=year, kind=kind)

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from motcua.core.api import LoginThrottle
 from motcua.core.models import ApiToken
 from motcua.units.services import user_create_or_update
 
@@ -116,12 +115,15 @@ def test_inactive_user_gets_no_token(officer: Any, api_client: Any) -> None:
     assert _token(api_client).status_code == 401
 
 
-def test_login_is_throttled_after_the_limit(
-    officer: Any, api_client: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # DRF copies the rates onto the throttle class at import, so override them there
-    # (override_settings of REST_FRAMEWORK would not reach an imported class).
-    monkeypatch.setattr(LoginThrottle, "THROTTLE_RATES", {"login": "3/min"})
+def test_login_is_throttled_after_the_limit(officer: Any, api_client: Any, settings: Any) -> None:
+    # The rate is read from the settings at each request.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "3/min",
+        },
+    }
 
     statuses = [_token(api_client, password="sai").status_code for _ in range(3)]
     blocked = _token(api_client)

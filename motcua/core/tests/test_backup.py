@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_motcua
+from conftest import child_env, run_motcua
 from motcua.dossiers.tests.conftest import CATALOG
 
 pytestmark = pytest.mark.slow
@@ -100,3 +100,88 @@ def test_restore_refuses_a_corrupted_backup(source: Path, tmp_path: Path) -> Non
     result = run_motcua("restore", str(tampered), data_dir=target)
     assert result.returncode == 1
     assert "does not match" in result.stderr
+
+
+LIVE = """
+from motcua.dossiers.lifecycle import Action
+from motcua.dossiers.services import dossier_act, dossier_intake
+from motcua.procedures.models import Procedure
+from motcua.units.models import Unit
+
+for _ in range(2):
+    d, _created = dossier_intake(
+        actor=None,
+        procedure=Procedure.objects.get(code="3.000001"),
+        unit=Unit.objects.get(code="000.01.01.T01"),
+        channel="counter",
+        applicant={"kind": "citizen", "name": "Lê Văn Cường", "phone": "0912345678"},
+        case_code="lan-dau",
+    )
+    d = dossier_act(dossier=d, action=Action.FORWARD, actor=None, params={})
+    d = dossier_act(dossier=d, action=Action.RESOLVE, actor=None, params={})
+    assert d.resolved_at.microsecond or d.received_at.microsecond
+"""
+
+
+@pytest.fixture
+def live_backup(source: Path, tmp_path: Path) -> Path:
+    """A backup of a site whose dossiers were made by live actions (times in microseconds)
+    beside imported ones."""
+    _ok(run_motcua("manage", "shell", "-c", LIVE, data_dir=source))
+    archive = tmp_path / "live.tar.gz"
+    _ok(run_motcua("backup", str(archive), data_dir=source))
+    return archive
+
+
+def test_live_histories_survive_backup_and_restore_into_sqlite(
+    live_backup: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    _ok(run_motcua("restore", str(live_backup), data_dir=target))
+    assert "all 3 dossier histories are intact" in _ok(
+        run_motcua("verify-history", data_dir=target)
+    )
+
+
+def _empty_postgres(name: str) -> str | None:
+    """A fresh, empty PostgreSQL database beside the suite's (None when there is no server)."""
+    import os
+
+    import psycopg
+
+    base = os.environ.get("MOTCUA_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    if not base.startswith("postgres"):
+        base = "postgres://postgres@127.0.0.1:5432/postgres"
+    server = base.rsplit("/", 1)[0]
+    try:
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        return None
+    return f"{server}/{name}"
+
+
+def test_live_histories_survive_backup_and_restore_into_postgresql(
+    live_backup: Path, tmp_path: Path, worker_id: str
+) -> None:
+    url = _empty_postgres(f"motcua_restore_{worker_id}")
+    if url is None:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    target = tmp_path / "pg"
+    target.mkdir()
+    env = child_env(target, MOTCUA_DATABASE_URL=url)
+    _ok(run_motcua("restore", str(live_backup), data_dir=target, env=env))
+    assert "all 3 dossier histories are intact" in _ok(
+        run_motcua("verify-history", data_dir=target, env=env)
+    )
+
+
+def test_database_data_dir_and_backups_are_the_owners_only(live_backup: Path, source: Path) -> None:
+    assert live_backup.stat().st_mode & 0o077 == 0
+    assert source.stat().st_mode & 0o077 == 0
+    assert (source / "motcua.sqlite3").stat().st_mode & 0o077 == 0
+    # The files MotCua wrote (the forms of the live dossiers), not the test's own scan.
+    created = [p for p in (source / "files").rglob("*.pdf") if p.name != "scan.pdf"]
+    assert created and all(p.stat().st_mode & 0o077 == 0 for p in created)

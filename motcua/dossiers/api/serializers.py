@@ -57,7 +57,14 @@ class DossierCreateSerializer(serializers.Serializer):
     documents = serializers.ListField(
         child=serializers.JSONField(),
         required=False,
-        help_text="Giấy tờ đã nhận: tên hoặc số thứ tự trong thành phần hồ sơ",
+        help_text=(
+            "Giấy tờ đã nhận: tên hoặc số thứ tự trong thành phần hồ sơ, hoặc "
+            '{"index", "count"} với số bản đã nhận'
+        ),
+    )
+    eform = serializers.JSONField(
+        required=False,
+        help_text="Tờ khai điện tử theo JSON Schema của thủ tục (eform); lỗi theo từng trường",
     )
 
 
@@ -138,6 +145,9 @@ _DOSSIER_EXAMPLE = {
     "outcome": None,
     "return_method": None,
     "fee": {"amount": 0, "state": "none", "paid_at": None},
+    "eform": None,
+    "supplement_due_at": None,
+    "supplement_count": 0,
     "version": 1,
     "allowed_actions": ["request-supplement", "forward", "withdraw"],
     "created_at": "2027-03-01T08:15:00+07:00",
@@ -179,6 +189,11 @@ class DossierSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
     return_method = serializers.ChoiceField(choices=ReturnMethod.choices, allow_null=True)
     fee = _FeeSerializer()
+    eform = serializers.JSONField(allow_null=True, help_text="Tờ khai điện tử đã khai")
+    supplement_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="Hạn bổ sung của yêu cầu bổ sung đang chờ"
+    )
+    supplement_count = serializers.IntegerField(help_text="Số lần đã yêu cầu bổ sung")
     version = serializers.IntegerField(help_text="Gửi lại trong mọi hành động")
     allowed_actions = serializers.ListField(
         child=serializers.CharField(), help_text="Hành động người dùng này được làm lúc này"
@@ -232,6 +247,9 @@ class DossierSerializer(serializers.Serializer):
                 "state": d.payment_state,
                 "paid_at": local_iso(d.paid_at),
             },
+            "eform": d.eform_data,
+            "supplement_due_at": local_iso(d.supplement_due_at),
+            "supplement_count": d.supplement_count,
             "version": d.version,
             "allowed_actions": (
                 available_actions(d, user, memberships) if user is not None else []
@@ -277,7 +295,18 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "sha256", "kind", "content_type", "uploaded_at"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "sha256",
+            "kind",
+            "document_index",
+            "content_type",
+            "uploaded_at",
+            "corrects",
+            "superseded_at",
+        ]
 
     def get_uploaded_at(self, attachment: Attachment) -> str | None:
         return local_iso(attachment.uploaded_at)
@@ -298,7 +327,7 @@ class ActionSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="refuse, extend, stop, resolve (denied): lý do",
+        help_text="refuse, extend, stop, resolve (denied), correct: lý do",
     )
     items = serializers.ListField(
         child=serializers.CharField(max_length=500),
@@ -329,4 +358,12 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="confirm-payment: số biên lai hoặc mã giao dịch",
+    )
+    deadline = serializers.DateField(
+        required=False,
+        help_text="request-supplement: hạn bổ sung (ngày); mặc định theo thủ tục",
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="correct (multipart): tệp kết quả đã đính chính",
     )

@@ -12,6 +12,12 @@ urlpatterns = [
         views.DossierAttachmentsView.as_view(),
         name="dossier-attachments",
     ),
+    path("dossiers/<str:code>/eform", views.DossierEformView.as_view(), name="dossier-eform"),
+    path(
+        "dossiers/<str:code>/eform/pdf",
+        views.DossierEformPdfView.as_view(),
+        name="dossier-eform-pdf",
+    ),
     path(
         "dossiers/<str:code>/attachments/<int:attachment_id>",
         views.AttachmentDownloadView.as_view(),

@@ -6,10 +6,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -17,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.pagination import Pagination
+from motcua.core.services import personal_data_viewed
+from motcua.core.validation import query_bool
 from motcua.dossiers.api.serializers import (
     ActionSerializer,
     AttachmentSerializer,
@@ -129,7 +137,7 @@ class DossierListCreateView(APIView):
                 {"status": [f"Trạng thái không hợp lệ; dùng: {', '.join(Status.values)}."]}
             )
         overdue_raw = params.get("overdue")
-        overdue = None if overdue_raw in (None, "") else overdue_raw.lower() in {"1", "true", "yes"}
+        overdue = query_bool("overdue", overdue_raw)
         dossiers = dossier_list(
             user=request.user,
             status=params.get("status", ""),
@@ -142,6 +150,7 @@ class DossierListCreateView(APIView):
         ids = paginator.paginate_queryset(dossiers.values_list("pk", flat=True), request, view=self)
         page = dossier_rows(ids=list(ids or []))
         data = DossierSerializer(page, many=True, context=_context(request)).data
+        personal_data_viewed(request=request, user=request.user, dossiers=page, channel="api")
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -181,6 +190,7 @@ class DossierListCreateView(APIView):
             documents=data.get("documents"),
             case_code=data["case"],
             idempotency_key=key,
+            eform=data.get("eform"),
         )
         response = Response(
             DossierSerializer(dossier, context=_context(request)).data,
@@ -197,6 +207,7 @@ class DossierDetailView(APIView):
     @extend_schema(summary="Chi tiết hồ sơ", responses=DossierSerializer)
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
+        personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="api")
         return Response(DossierSerializer(dossier, context=_context(request)).data)
 
 
@@ -257,6 +268,28 @@ class AttachmentDownloadView(APIView):
         return response
 
 
+def _upload_problem(upload: Any) -> Exception | None:
+    """The file checks of ``attachment_add`` made before the action, so a bad corrected
+    result never leaves a correction half done (413 too large, 415 wrong type)."""
+    from motcua.dossiers.attachments import (
+        AttachmentTooLarge,
+        AttachmentTypeNotAllowed,
+        detect_type,
+        max_file_bytes,
+    )
+
+    if upload.size > max_file_bytes():
+        return AttachmentTooLarge("Tệp lớn hơn giới hạn cho phép.")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if not head:
+        return DossierInvalid({"file": ["Tệp rỗng."]})
+    if detect_type(head) is None:
+        return AttachmentTypeNotAllowed("Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX.")
+    return None
+
+
 class DossierActionView(APIView):
     """``POST /dossiers/{code}/{action}``: one endpoint per action of the lifecycle table."""
 
@@ -270,6 +303,15 @@ class DossierActionView(APIView):
         data = dict(form.validated_data)
         version = data.pop("version")
         note = data.pop("note", "")
+        upload = data.pop("file", None)
+        if upload is not None:
+            if self.action_name != Action.CORRECT:
+                raise DossierInvalid({"file": ["Hành động này không nhận tệp."]})
+            check = _upload_problem(upload)
+            if check is not None:
+                raise check
+            data["upload"] = upload
+            data["file_name"] = upload.name
         dossier = dossier_act(
             dossier=dossier,
             action=self.action_name,
@@ -285,7 +327,11 @@ class DossierActionView(APIView):
 ACTION_EXAMPLES: dict[Action, dict[str, Any]] = {
     Action.ACCEPT: {"version": 1, "note": "Hồ sơ đầy đủ"},
     Action.REFUSE: {"version": 1, "reason": "Thủ tục không thuộc thẩm quyền của xã"},
-    Action.REQUEST_SUPPLEMENT: {"version": 2, "items": ["Bản sao giấy chứng sinh"]},
+    Action.REQUEST_SUPPLEMENT: {
+        "version": 2,
+        "items": ["Bản sao giấy chứng sinh"],
+        "deadline": "2027-03-20",
+    },
     Action.SUPPLEMENT: {"version": 3, "note": "Đã nộp bổ sung bản sao"},
     Action.FORWARD: {"version": 2, "assignee": "chuyenvien.xa"},
     Action.SEND_BACK: {"version": 3, "note": "Thiếu ý kiến thẩm định"},
@@ -301,6 +347,7 @@ ACTION_EXAMPLES: dict[Action, dict[str, Any]] = {
     Action.RETURN: {"version": 5, "method": "counter"},
     Action.WITHDRAW: {"version": 2, "note": "Công dân có đơn xin rút hồ sơ"},
     Action.ASSIGN: {"version": 3, "assignee": "chuyenvien.xa"},
+    Action.CORRECT: {"version": 7, "reason": "Sai ngày sinh của người được khai sinh"},
 }
 _ERROR_EXAMPLES = [
     OpenApiExample(
@@ -369,3 +416,46 @@ def action_view(action: Action) -> type[DossierActionView]:
     )(post)
     name = f"Dossier{action.name.title().replace('_', '')}View"
     return type(name, (DossierActionView,), {"action_name": action, "post": documented})
+
+
+class DossierEformView(APIView):
+    """The e-form declaration of a dossier: the schema of its procedure version and what
+    was declared; ``/pdf`` prints it as the annex."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Tờ khai điện tử của hồ sơ (schema và dữ liệu)",
+        responses={
+            200: inline_serializer(
+                "DossierEform",
+                {"schema": serializers.JSONField(), "data": serializers.JSONField()},
+            )
+        },
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get(user=request.user, code=code)
+        schema = dossier.procedure_version.record.get("eform")
+        if not schema:
+            raise NotFound("Thủ tục của hồ sơ không có tờ khai điện tử.")
+        return Response({"schema": schema, "data": dossier.eform_data})
+
+
+class DossierEformPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Tờ khai điện tử in thành phụ lục PDF",
+        responses={(200, "application/pdf"): bytes},
+    )
+    def get(self, request: Request, code: str) -> HttpResponse:
+        from motcua.forms.documents import FormNotReached, eform_annex
+
+        dossier = dossier_get(user=request.user, code=code)
+        try:
+            pdf = eform_annex(dossier)
+        except FormNotReached:
+            raise NotFound("Hồ sơ chưa có tờ khai điện tử.") from None
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="to-khai-{dossier.code}.pdf"'
+        return response

@@ -374,7 +374,10 @@ def test_every_action_endpoint_walks_the_lifecycle(as_user) -> None:
     assert d["step"]["index"] == 0 and d["assignee"] == "specialist2"
     d = act(lead, d, "assign", assignee="specialist")
     assert d["assignee"] == "specialist"
-    d = act(spec, d, "request-supplement", items=["Bản vẽ"])
+    # A second supplement request on the same dossier is a leader's (CONTRACT.md §2).
+    denied = act(spec, d, "request-supplement", expect=403, items=["Bản vẽ"])
+    assert "request-supplement" not in denied["allowed_actions"]
+    d = act(lead, d, "request-supplement", items=["Bản vẽ"])
     d = act(citizen, d, "supplement")
     assert d["status"] == "processing" and d["step"]["index"] == 0
     d = act(spec, d, "forward")

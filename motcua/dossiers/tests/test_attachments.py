@@ -17,12 +17,10 @@ from rest_framework.test import APIClient
 from motcua.dossiers import services as s
 from motcua.dossiers.attachments import sanitise_name
 from motcua.dossiers.models import Attachment, Dossier
+from motcua.dossiers.tests.files import JPEG, PDF, PNG
 
 from .conftest import APPLICANT, PASSWORD, Province
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 TEXT = "Đây là một tệp văn bản thường, không phải PDF.\n".encode()
 

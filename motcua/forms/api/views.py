@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from motcua.core.validation import iso_date
 from motcua.dossiers.selectors import dossier_get
 from motcua.forms.documents import FormNotReached, form_filename
 from motcua.forms.register import register_pdf, register_xlsx
@@ -66,9 +67,9 @@ class DossierFormView(APIView):
 
 def _date(value: str, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
-        raise ValidationError({name: ["Ngày theo dạng YYYY-MM-DD."]}) from None
+        raise ValidationError({name: ["Ngày theo dạng YYYY-MM-DD (năm 1900–9000)."]}) from None
 
 
 def register_unit(user: Any, code: str) -> Unit:

@@ -12,6 +12,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.attachments import attachment_add
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.models import Attachment
+from motcua.dossiers.tests import files
 from motcua.forms import services as form_services
 
 from .conftest import APPLICANT, Province, local
@@ -138,7 +139,7 @@ def test_forms_of_closing_acts_are_archived_too(
     assert [n.split("-")[1] for n in names] == ["01", "05"]
     # Nobody else may add files to the closed dossier.
     with pytest.raises(DossierInvalid):
-        attachment_add(dossier=d, actor=u["desk"], upload=io.BytesIO(b"%PDF-1.4 x"), name="x.pdf")
+        attachment_add(dossier=d, actor=u["desk"], upload=io.BytesIO(files.PDF), name="x.pdf")
 
 
 def test_a_failing_pdf_never_undoes_the_action(

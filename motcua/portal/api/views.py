@@ -6,26 +6,22 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, throttling
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.accounts.ratelimit import rate_limited
-from motcua.portal.lookup import lookup_find, lookup_payload, verify_matches
+from motcua.core.throttles import LookupThrottle
+from motcua.portal.lookup import (
+    VERIFY_LOCK_SECONDS,
+    VerifyResult,
+    lookup_find,
+    lookup_payload,
+    verify_check,
+    verify_well_formed,
+)
 from motcua.portal.ratings import RatingConflict, rating_create
-
-VERIFY_RATE = "10/h"
-
-
-class LookupThrottle(throttling.SimpleRateThrottle):
-    """Per client address, signed in or not (a token does not buy more guesses)."""
-
-    scope = "lookup"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class Throttled429(exceptions.Throttled):
@@ -49,11 +45,23 @@ class _Base(APIView):
     def _verified(self, dossier: Any, verify: str) -> bool:
         if not verify:
             return False
-        if verify_matches(dossier, verify):
-            return True
-        if rate_limited("lookup-verify", dossier.code, VERIFY_RATE):
-            raise Throttled429()
-        return False
+        result = verify_check(dossier, verify)
+        if result is VerifyResult.LOCKED:
+            raise Throttled429(
+                detail="Đã nhập sai 4 số cuối điện thoại quá nhiều lần cho hồ sơ này; "
+                "vui lòng thử lại sau một giờ.",
+                wait=VERIFY_LOCK_SECONDS,
+            )
+        return result is VerifyResult.OK
+
+    @staticmethod
+    def _well_formed(verify: str) -> str:
+        verify = verify.strip()
+        if verify and not verify_well_formed(verify):
+            raise exceptions.ValidationError(
+                {"verify": ["Nhập đúng 4 chữ số cuối của số điện thoại (0–9)."]}
+            )
+        return verify
 
 
 class LookupView(_Base):
@@ -71,7 +79,8 @@ class LookupView(_Base):
     )
     def get(self, request: Request, code: str) -> Response:
         dossier = self._dossier(code)
-        verified = self._verified(dossier, str(request.query_params.get("verify", ""))[:16])
+        verify = self._well_formed(str(request.query_params.get("verify", ""))[:16])
+        verified = self._verified(dossier, verify)
         return Response(lookup_payload(dossier, verified=verified))
 
 
@@ -79,6 +88,7 @@ class RatingRequestSerializer(serializers.Serializer):
     verify = serializers.CharField(max_length=16)
     score = serializers.IntegerField()
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    liked = serializers.BooleanField(required=False, allow_null=True, help_text="Thích/không thích")
 
 
 class LookupRatingView(_Base):
@@ -101,7 +111,8 @@ class LookupRatingView(_Base):
     def post(self, request: Request, code: str) -> Response:
         dossier = self._dossier(code)
         data = request.data if isinstance(request.data, dict) else {}
-        if not self._verified(dossier, str(data.get("verify", ""))[:16]):
+        verify = self._well_formed(str(data.get("verify", ""))[:16])
+        if not self._verified(dossier, verify):
             raise exceptions.PermissionDenied(
                 "4 số cuối điện thoại (verify) không khớp với chủ hồ sơ."
             )
@@ -110,12 +121,14 @@ class LookupRatingView(_Base):
             score=data.get("score"),
             comment=data.get("comment", ""),
             via_lookup=True,
+            liked=data.get("liked"),
         )
         return Response(
             {
                 "code": dossier.code,
                 "score": rating.score,
                 "comment": rating.comment,
+                "liked": rating.liked,
                 "created_at": rating.created_at.isoformat(),
             },
             status=status.HTTP_201_CREATED,

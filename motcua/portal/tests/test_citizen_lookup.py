@@ -132,12 +132,13 @@ def test_rating_from_the_lookup_page_with_digits(place: Place, client: Client) -
 
     done = client.post(
         f"/tra-cuu/{dossier.code}/danh-gia/",
-        {"verify": "4567", "score": "5", "comment": "Tốt"},
+        {"verify": "4567", "score": "5", "comment": "Tốt", "liked": "0"},
         follow=True,
     )
     assert "Cảm ơn bạn đã đánh giá." in _html(done)
     rating = Rating.objects.get(dossier=dossier)
     assert (rating.score, rating.via_lookup, rating.user) == (5, True, None)
+    assert rating.liked is False  # the dislike indicator 5.4 counts
 
 
 # ---------------------------------------------------------------------------- API
@@ -223,13 +224,19 @@ def test_api_rating_once_per_dossier(place: Place, api_client: Any) -> None:
         == 400
     )
 
-    first = api_client.post(url, {"verify": "4567", "score": 3, "comment": "Được"}, format="json")
+    assert (
+        api_client.post(url, {"verify": "4567", "score": 3, "liked": "có"}, format="json")
+    ).status_code == 400
+    first = api_client.post(
+        url, {"verify": "4567", "score": 3, "comment": "Được", "liked": True}, format="json"
+    )
     second = api_client.post(url, {"verify": "4567", "score": 5}, format="json")
 
     assert first.status_code == 201
     assert first.json()["score"] == 3
     assert second.status_code == 409
     assert Rating.objects.get(dossier=dossier).score == 3
+    assert first.json()["liked"] is True and Rating.objects.get(dossier=dossier).liked is True
     assert (
         api_client.post(
             "/api/v1/lookup/KHONG-CO/rating", {"verify": "4567", "score": 3}, format="json"

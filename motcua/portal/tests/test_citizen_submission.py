@@ -285,13 +285,36 @@ def test_a_file_can_be_replaced_or_removed(place: Place, citizen_client: Client)
     _through_applicant(citizen_client)
     citizen_client.post(BIRTH + "giay-to/", {"doc_2": pdf("khac.pdf")})
     state = citizen_client.session[wizard.SESSION_KEY]["1.001193"]
-    path = state["files"]["2"]["path"]
+    path = state["files"]["2"][0]["path"]
     assert default_storage.exists(path)
 
-    citizen_client.post(BIRTH + "giay-to/", {"remove_2": "1"})
+    citizen_client.post(BIRTH + "giay-to/", {"remove_2": "0"})
 
     assert "2" not in citizen_client.session[wizard.SESSION_KEY]["1.001193"]["files"]
     assert not default_storage.exists(path)
+
+
+def test_a_document_takes_several_files_each_tied_to_it(
+    place: Place, citizen_client: Client
+) -> None:
+    _through_applicant(citizen_client)
+    citizen_client.post(
+        BIRTH + "giay-to/", {"doc_0": [pdf("to-khai-1.pdf"), pdf("to-khai-2.pdf")], "doc_1": pdf()}
+    )
+    state = citizen_client.session[wizard.SESSION_KEY]["1.001193"]
+    assert [f["name"] for f in state["files"]["0"]] == ["to-khai-1.pdf", "to-khai-2.pdf"]
+    page = _html(citizen_client.get(BIRTH + "giay-to/"))
+    assert "Đã tải lên 2 tệp" in page and "Bản chính" in page
+    citizen_client.post(BIRTH + "xem-lai/", {"confirm": "on", "wizard": state["id"]})
+    dossier = Dossier.objects.get()
+    tied = sorted(dossier.attachments.values_list("document_index", "name"))
+    assert tied == [(0, "to-khai-1.pdf"), (0, "to-khai-2.pdf"), (1, "to-khai.pdf")]
+    intake = dossier.events.get(action="intake")
+    assert [(f["document"], f["name"]) for f in intake.data["files"]] == [
+        (0, "to-khai-1.pdf"),
+        (0, "to-khai-2.pdf"),
+        (1, "to-khai.pdf"),
+    ]
 
 
 def test_review_without_the_pledge_comes_back(place: Place, citizen_client: Client) -> None:
@@ -309,8 +332,8 @@ def test_a_failing_attachment_leaves_no_dossier(place: Place, citizen_client: Cl
     session = citizen_client.session
     state = session[wizard.SESSION_KEY]["1.001193"]
     # The kept file was replaced on disk by something that is not a PDF.
-    default_storage.delete(state["files"]["1"]["path"])
-    default_storage.save(state["files"]["1"]["path"], not_a_pdf())
+    default_storage.delete(state["files"]["1"][0]["path"])
+    default_storage.save(state["files"]["1"][0]["path"], not_a_pdf())
 
     response = citizen_client.post(BIRTH + "xem-lai/", {"confirm": "on", "wizard": state["id"]})
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from motcua.core.api import CodeLookupMixin
 from motcua.core.text import comparable
+from motcua.core.validation import is_ascii_int, query_choice
 from motcua.procedures.api.serializers import (
     FieldSerializer,
     ProcedureDetailSerializer,
@@ -103,7 +104,8 @@ class ProcedureViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
         return procedure_search(
             query=params.get("search", ""),
             field=params.get("field", ""),
-            level=params.get("level", ""),
+            level=query_choice("level", params.get("level"), [v.value for v in ProcedureLevel])
+            or "",
             unit=params.get("unit", ""),
         )
 
@@ -111,7 +113,7 @@ class ProcedureViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
         procedure = self.get_object()
         version = request.query_params.get("version")
         if version is not None:
-            if not version.isdigit():
+            if not is_ascii_int(version) or len(version) > 9:
                 raise serializers.ValidationError({"version": "Phiên bản phải là một số nguyên."})
             snapshot = get_object_or_404(procedure.versions, number=int(version))
             return Response({**snapshot.record, "version": snapshot.number})

@@ -107,6 +107,9 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
                 for c in p.get("cases", [])
             ],
             "unverified": p.get("unverified", []),
+            "supplement_days": p.get("supplement_days"),
+            "refuse_on_supplement_expiry": p.get("refuse_on_supplement_expiry", False),
+            "eform": p.get("eform"),
         }
         for p in data["procedures"]
     ]

@@ -1,4 +1,4 @@
-"""``GET /api/v1/stats`` (CONTRACT.md §2, §6)."""
+"""``GET /api/v1/stats`` (CONTRACT.md §2, §6) and ``GET /api/v1/indicators`` (§9)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.reports.national_indicators import national_indicators
 from motcua.reports.query import StatsForbidden, report_query
 from motcua.reports.selectors import COUNT_KEYS, EXTRA_KEYS, StatsError, stats_report
 
@@ -88,3 +89,83 @@ class StatsView(APIView):
             tree=q.tree,
         )
         return Response(report.as_dict())
+
+
+Indicator = inline_serializer(
+    "Indicator766",
+    fields={
+        "id": serializers.CharField(help_text="Mã chỉ số theo Quyết định 766 (2.1, 3.3, …)"),
+        "group": serializers.CharField(help_text="Nhóm chỉ số (1–5)"),
+        "group_name": serializers.CharField(),
+        "name": serializers.CharField(),
+        "numerator": serializers.FloatField(allow_null=True),
+        "denominator": serializers.FloatField(allow_null=True),
+        "value": serializers.FloatField(
+            allow_null=True, help_text="%, làm tròn 2 chữ số; null khi mẫu số bằng 0 (N/A)"
+        ),
+        "unit": serializers.CharField(help_text="“%”, hoặc đơn vị thời gian của chỉ số 2.2"),
+        "points": serializers.FloatField(allow_null=True),
+        "max_points": serializers.FloatField(allow_null=True),
+        "formula": serializers.CharField(),
+        "note": serializers.CharField(help_text="Vì sao chưa có số liệu, nếu có"),
+    },
+)
+
+
+class IndicatorsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Chỉ số Quyết định 766/QĐ-TTg theo cách tính của Cổng Dịch vụ công quốc gia",
+        description=(
+            "Mỗi chỉ số của reference/766-indicators.md mà dữ liệu MotCua tính được, cho một "
+            "đơn vị và mọi đơn vị cấp dưới, tại thời điểm cuối kỳ: tử số, mẫu số, giá trị, "
+            "điểm và cách tính. Chỉ số cần dữ liệu chưa có (đồng bộ, kho dữ liệu, VNeID, phản "
+            "ánh kiến nghị) có value null và note nêu lý do. Phạm vi như /api/v1/stats."
+        ),
+        parameters=[
+            OpenApiParameter("unit", description="Mã đơn vị (mặc định: đơn vị của lãnh đạo)"),
+            OpenApiParameter("from", description="YYYY-MM-DD (mặc định: 1/1 năm nay)"),
+            OpenApiParameter("to", description="YYYY-MM-DD (mặc định: hôm nay)"),
+            OpenApiParameter("field", description="Chỉ lĩnh vực này (mã)"),
+            OpenApiParameter("procedure", description="Chỉ thủ tục này (mã); cần cho chỉ số 2.2"),
+        ],
+        responses={
+            200: inline_serializer(
+                "Indicators766",
+                fields={
+                    "unit": serializers.CharField(),
+                    "from": serializers.DateField(),
+                    "to": serializers.DateField(),
+                    "field": serializers.CharField(allow_null=True),
+                    "procedure": serializers.CharField(allow_null=True),
+                    "indicators": serializers.ListField(child=Indicator),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            q = report_query(request.user, request.query_params)
+        except StatsError as exc:
+            raise ParseError(str(exc)) from None
+        except StatsForbidden as exc:
+            raise PermissionDenied(str(exc)) from None
+        items = national_indicators(
+            unit=q.unit,
+            date_from=q.date_from,
+            date_to=q.date_to,
+            field_id=q.field_id,
+            procedure=q.procedure,
+            tree=q.tree,
+        )
+        return Response(
+            {
+                "unit": q.unit.code,
+                "from": q.date_from.isoformat(),
+                "to": q.date_to.isoformat(),
+                "field": q.field.code if q.field else None,
+                "procedure": q.procedure.code if q.procedure else None,
+                "indicators": [i.as_dict() for i in items],
+            }
+        )

@@ -145,3 +145,77 @@ def hand(place: Place) -> Place:
     result = import_dossiers(lines)
     assert result.errors == [] and result.imported == len(HAND_LINES)
     return place
+
+
+SAME_DAY = {"procedure": "1.001193", "unit": "000.01.01.T01"}
+
+# The national hand-built history N01…N15 (docs/statistics.md walks through each one).
+NATIONAL_LINES: list[dict[str, Any]] = [
+    {**LAN_DAU, "code": "N01", "channel": "counter", "applicant": A,
+     "received_at": _t("01", "08:00"),
+     "events": [ev("forward", "01", "09:00"), ev("resolve", "03", "10:00"),
+                ev("return", "11", "09:00", method="counter")]},
+    {**LAN_DAU, "code": "N02", "channel": "counter", "applicant": A,
+     "received_at": _t("01", "08:00"),
+     "events": [ev("forward", "01", "09:00"), ev("resolve", "05", "10:00"),
+                ev("return", "05", "14:00", method="counter")]},
+    {**LAN_DAU, "code": "N03", "channel": "counter", "applicant": A,
+     "received_at": _t("02", "08:00"),
+     "events": [ev("forward", "02", "09:00"),
+                ev("request-supplement", "03", "10:00", items=["Tờ khai"]),
+                ev("supplement", "08", "08:00"), ev("resolve", "10", "16:00")]},
+    {**LAN_DAU, "code": "N04", "channel": "counter", "applicant": A,
+     "received_at": _t("02", "08:00"),
+     "events": [ev("forward", "02", "09:00"),
+                ev("request-supplement", "03", "10:00", items=["Tờ khai"]),
+                ev("supplement", "04", "10:00"),
+                ev("request-supplement", "05", "09:00", items=["Bản vẽ"]),
+                ev("stop", "15", "09:00", reason="Không bổ sung")]},
+    {**LAN_DAU, "code": "N05", "channel": "counter", "applicant": A,
+     "received_at": _t("03", "08:00"),
+     "events": [ev("forward", "03", "09:00"),
+                ev("request-supplement", "04", "09:00", items=["Tờ khai"])]},
+    {**LAN_DAU, "code": "N06", "channel": "counter", "applicant": A,
+     "received_at": _t("01", "08:00"), "events": [ev("forward", "01", "09:00")]},
+    {**LAN_DAU, "code": "N07", "channel": "counter", "applicant": A,
+     "received_at": _t("08", "08:00"),
+     "events": [ev("forward", "08", "09:00"), ev("resolve", "12", "10:00")]},
+    {**LAN_DAU, "code": "N08", "channel": "counter", "applicant": A,
+     "received_at": _t("03", "08:00"),
+     "events": [ev("forward", "03", "09:00"), ev("stop", "09", "09:00", reason="Dừng")]},
+    {**LAN_DAU, "code": "N09", "channel": "counter", "applicant": A,
+     "received_at": _t("04", "09:00"), "events": [ev("withdraw", "05", "10:00")]},
+    {**SAME_DAY, "code": "N10", "channel": "online", "applicant": A,
+     "submitted_at": _t("04", "09:00"),
+     "events": [ev("refuse", "04", "10:00", reason="Sai thủ tục")]},
+    {**SAME_DAY, "code": "N11", "channel": "online", "applicant": A,
+     "submitted_at": _t("04", "09:00"), "events": [ev("withdraw", "04", "11:00")]},
+    {**LAN_DAU, "code": "N12", "channel": "online", "applicant": A,
+     "submitted_at": "2027-03-02T20:00:00+07:00",
+     "events": [ev("accept", "03", "08:00"), ev("forward", "03", "08:30"),
+                ev("request-supplement", "03", "09:00", items=["Tờ khai"]),
+                ev("supplement", "04", "09:00"),
+                ev("request-supplement", "05", "09:00", items=["Bản vẽ"]),
+                ev("supplement", "08", "09:00"), ev("resolve", "11", "10:00")]},
+    {**LAN_DAU, "code": "N13", "channel": "online", "applicant": A,
+     "submitted_at": _t("04", "09:00"),
+     "events": [ev("request-supplement", "04", "10:00", items=["Tờ khai"]),
+                ev("supplement", "05", "09:00"), ev("accept", "08", "08:00"),
+                ev("forward", "08", "08:30"), ev("resolve", "09", "10:00")]},
+    {"procedure": "1.001193", "unit": "000.01.02.T01", "code": "N14", "channel": "counter",
+     "applicant": A, "received_at": _t("05", "08:00"),
+     "events": [ev("forward", "05", "09:00"), ev("forward", "05", "10:00"),
+                ev("resolve", "05", "18:00")]},
+    {**LAN_DAU, "code": "N15", "channel": "counter", "applicant": A,
+     "received_at": _t("03", "13:00"),
+     "events": [ev("forward", "03", "14:00"), ev("request-payment", "04", "08:00", amount=10000),
+                ev("confirm-payment", "09", "08:00")]},
+]  # fmt: skip
+
+
+@pytest.fixture
+def national(place: Place) -> Place:
+    lines = [(i, json.dumps(line, ensure_ascii=False)) for i, line in enumerate(NATIONAL_LINES, 1)]
+    result = import_dossiers(lines)
+    assert result.errors == [] and result.imported == len(NATIONAL_LINES)
+    return place

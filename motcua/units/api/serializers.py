@@ -4,8 +4,8 @@ from motcua.units.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated,assignment]
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # type: ignore[var-annotated,assignment]
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # type: ignore[var-annotated]
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 
 from motcua.core.api import CodeLookupMixin
 from motcua.core.text import comparable
+from motcua.core.validation import query_choice
 from motcua.units.api.serializers import UnitSerializer
 from motcua.units.models import Unit, UnitLevel
 from motcua.units.selectors import unit_list
@@ -28,7 +29,12 @@ class UnitViewSet(CodeLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         units = unit_list().select_related("successor")
-        level = self.request.query_params.get("level", "")
+        level = (
+            query_choice(
+                "level", self.request.query_params.get("level"), [v.value for v in UnitLevel]
+            )
+            or ""
+        )
         parent = self.request.query_params.get("parent", "")
         if not (comparable(level) and comparable(parent)):
             return units.none()

@@ -52,3 +52,17 @@ def doc_kind(kind: str) -> str:
     from motcua.procedures.models import DocumentKind
 
     return str(DocumentKind(kind).label) if kind in DocumentKind.values else kind
+
+
+@register.filter
+def iso_local(value: str) -> str:
+    """An ISO 8601 time stored in a history event, shown ``HH:MM dd/mm/yyyy``."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")

@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Attachment, Dossier, Status
+from motcua.dossiers.tests.files import PDF
 
 from .conftest import APPLICANT, Province
 from .test_pages import intake, submit_online
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def act(client, d: Dossier, action: str, data: dict | None = None, version: int | None = None):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.tests import files
 
 from .conftest import APPLICANT, Province
 
@@ -204,7 +205,7 @@ def test_counter_intake_in_three_page_loads(province: Province, signed_in) -> No
 def test_intake_with_scanned_files(province: Province, signed_in) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("to-khai.pdf", files.PDF)
     client = signed_in("desk")
     response = client.post(
         "/can-bo/tiep-nhan/1.001193/",

@@ -3,6 +3,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from motcua.dossiers.importer import ImportResult, import_dossiers, read_lines
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             )
 
         try:
-            handle = open(options["file"], encoding="utf-8")  # noqa: SIM115
+            # Bytes: each line is decoded alone, so a line that is not UTF-8 is refused with
+            # its number and the lines after it still import.
+            handle = open(options["file"], "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"{options['file']}: {exc.strerror}") from exc
         with handle:
@@ -36,8 +39,13 @@ class Command(BaseCommand):
                     progress_every=max(1, options["progress_every"]),
                     on_error=self.stderr.write,
                 )
-            except UnicodeDecodeError as exc:
-                raise CommandError(f"{options['file']}: not UTF-8 text") from exc
+            except IsADirectoryError as exc:
+                raise CommandError(f"{options['file']}: is a directory") from exc
+            except OperationalError as exc:
+                raise CommandError(
+                    f"the database stayed busy past its timeout ({exc}); the lines imported "
+                    "so far are kept: run the same command again to import the rest"
+                ) from exc
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"{result.imported} dossiers imported, {result.skipped} already there, "
