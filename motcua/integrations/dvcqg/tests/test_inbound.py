@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 
 from motcua.dossiers.models import Attachment, Dossier, DossierEvent
+from motcua.dossiers.tests.files import pdf_bytes
 from motcua.integrations.dvcqg.models import NationalSync, Origin
 from motcua.integrations.dvcqg.tests.conftest import COMMUNE, PASSWORD, Province, drain
 from motcua.integrations.dvcqg.tests.standin import StandIn
 from motcua.outbox.models import MessageStatus, OutboxMessage
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes("Tờ khai")
 CODE = f"{COMMUNE}-270301-9001"
 
 

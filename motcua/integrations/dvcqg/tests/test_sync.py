@@ -19,6 +19,7 @@ from motcua.dossiers.services import (
     dossier_return,
     dossier_supplement,
 )
+from motcua.dossiers.tests.files import pdf_bytes
 from motcua.integrations.dvcqg.models import NationalSync, SyncState
 from motcua.integrations.dvcqg.sync import national_resend
 from motcua.integrations.dvcqg.tests.conftest import (
@@ -34,7 +35,7 @@ from motcua.outbox.models import MessageStatus, OutboxMessage
 from motcua.procedures.models import Procedure, RequiredDocument
 from motcua.units.models import Unit
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes("Tờ khai")
 
 
 def _intake(province: Province, *, hour: int = 14, minute: int = 5, day: int = 1) -> Dossier:
