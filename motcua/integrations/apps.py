@@ -9,9 +9,6 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The national portal (issue 14): the dossier event hook and the outbox channel.
-        from motcua.integrations.dvcqg import indicators
         from motcua.integrations.dvcqg.sync import register
 
         register()
-        # Indicators 1.4 (synchronised share) and 4.5 (VNeID) of Decision 766.
-        indicators.register()

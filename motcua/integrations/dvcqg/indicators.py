@@ -1,37 +1,63 @@
-"""What the national portal integration feeds to the Decision 766 indicators: 1.4 (dossiers
-received in the period and synchronised to DVCQG) and 4.5 (received in the period from a
-VNeID-verified account on the national portal). Counted as of the period's end: a dossier
-first synchronised after the period does not change that period."""
+"""The Decision 766 numerators the national portal integration holds, registered with
+``reports.national_indicators`` (reference/766-indicators.md): 1.4 synchronised to the
+portal, 4.3 a document reused from earlier digitised data, 4.4 a document taken from the
+national data store, 4.5 an applicant signed in with VNeID. Each counts dossiers received in
+the period, in the scope's units, field and procedure."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING, Any
 
-from motcua.dossiers.models import Dossier
-from motcua.reports.national_indicators import Scope
+from motcua.integrations.dvcqg.models import NationalSync
+
+if TYPE_CHECKING:
+    from motcua.reports.national_indicators import Scope
 
 
-def _received(scope: Scope) -> QuerySet[Dossier]:
-    qs = Dossier.objects.filter(received_at__gte=scope.start, received_at__lt=scope.end)
+def _received(scope: Scope) -> Any:
+    rows = NationalSync.objects.filter(
+        dossier__received_at__gte=scope.start, dossier__received_at__lt=scope.end
+    )
     if scope.unit_ids is not None:
-        qs = qs.filter(unit_id__in=scope.unit_ids)
-    if scope.procedure_id is not None:
-        qs = qs.filter(procedure_id=scope.procedure_id)
+        rows = rows.filter(dossier__unit_id__in=scope.unit_ids)
     if scope.field_id is not None:
-        qs = qs.filter(procedure__field_id=scope.field_id)
-    return qs
+        rows = rows.filter(dossier__procedure__field_id=scope.field_id)
+    if scope.procedure_id is not None:
+        rows = rows.filter(dossier__procedure_id=scope.procedure_id)
+    return rows
 
 
 def synced_count(scope: Scope) -> int:
-    return _received(scope).filter(national_sync__first_synced_at__lt=scope.end).count()
+    """1.4: received in the period and accepted by the portal (``first_synced_at``)."""
+    return int(_received(scope).filter(first_synced_at__isnull=False).count())
+
+
+def _with_file_flag(scope: Scope, flag: str) -> int:
+    # Only dossiers submitted on the portal carry these flags; few per period, read in
+    # Python so the JSON list is read the same way on SQLite and PostgreSQL.
+    rows = _received(scope).filter(origin="national").values_list("inbound_files", flat=True)
+    return sum(1 for files in rows.iterator() if any(f.get(flag) for f in files or []))
+
+
+def reused_count(scope: Scope) -> int:
+    """4.3: a submitted document reused from earlier digitised data (DuocTaiSuDung)."""
+    return _with_file_flag(scope, "reused")
+
+
+def data_store_count(scope: Scope) -> int:
+    """4.4: a submitted document taken from the national data store (DuocLayTuKhoDMQG)."""
+    return _with_file_flag(scope, "from_store")
 
 
 def vneid_count(scope: Scope) -> int:
-    return _received(scope).filter(national_sync__vneid_verified=True).count()
+    """4.5: the applicant signed in with a VNeID-verified account."""
+    return int(_received(scope).filter(vneid_verified=True).count())
 
 
 def register() -> None:
     from motcua.reports.national_indicators import register_count_source
 
     register_count_source("1.4", synced_count)
+    register_count_source("4.3", reused_count)
+    register_count_source("4.4", data_store_count)
     register_count_source("4.5", vneid_count)

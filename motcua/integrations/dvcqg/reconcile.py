@@ -2,7 +2,10 @@
 holds (``TraCuuHoSo``) for recent dossiers, compare the fields that matter
 (``mapping.RECONCILED_FIELDS``) with MotCua's current record, and resend what differs
 through the outbox. A dossier the portal does not hold at all gets its record and every
-processing step again. Dossiers with rows still in flight are left to the outbox.
+processing step again. Dossiers with rows still in flight are left to the outbox. A dossier
+the portal holds as MotCua does counts as synchronised (``first_synced_at``), whoever sent it:
+replayed history (``motcua import-dossiers``) that the replaced system reported is matched,
+and what it never reported is sent.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
 from motcua.integrations.dvcqg.client import LOOKUP, portal_client
 from motcua.integrations.dvcqg.mapping import RecordInvalid, differences, dossier_record
-from motcua.integrations.dvcqg.models import NationalSync
+from motcua.integrations.dvcqg.models import NationalSync, SyncState
 from motcua.integrations.dvcqg.snapshot import dossier_snapshot
 from motcua.integrations.dvcqg.sync import CHANNEL, enqueue_event, resend_current
 
@@ -79,16 +84,27 @@ def _reconcile_batch(dossiers: list[Dossier], report: ReconcileReport) -> None:
         theirs = held.get(dossier.code)
         diff = differences(ours, theirs)
         with transaction.atomic():
+            sync = NationalSync.objects.filter(dossier=dossier)
             if not diff:
+                # The portal holds it as MotCua does (sent by us, or by the system MotCua
+                # replaced): it counts as synchronised.
                 report.matching += 1
+                sync.update(
+                    state=SyncState.SYNCED,
+                    pending_since=None,
+                    last_error="",
+                    synced_seq=dossier.event_count,
+                    progress_seq=Greatest(F("progress_seq"), F("queued_seq")),
+                )
+                sync.filter(first_synced_at__isnull=True).update(first_synced_at=now)
             elif theirs is None:
-                NationalSync.objects.filter(dossier=dossier).update(progress_seq=0)
+                sync.update(progress_seq=0)
                 resend_current(dossier)
                 report.fixed.append((dossier.code, diff))
             else:
                 enqueue_event(dossier, last, full=True)
                 report.fixed.append((dossier.code, diff))
-            NationalSync.objects.filter(dossier=dossier).update(reconciled_at=now)
+            sync.update(reconciled_at=now)
 
 
 def national_reconcile_run(
@@ -100,7 +116,7 @@ def national_reconcile_run(
     since = since or now - dt.timedelta(days=settings.MOTCUA_DVCQG_RECONCILE_DAYS)
     report = ReconcileReport()
     queryset = (
-        Dossier.objects.filter(updated_at__gte=since, import_key__isnull=True)
+        Dossier.objects.filter(updated_at__gte=since)
         .select_related("procedure", "unit", "step_unit", "procedure_version")
         .order_by("id")
     )

@@ -263,8 +263,10 @@ def register() -> None:
         slot_format="%Y-%m-%d",
     )
     from motcua.integrations.dvcqg.inbound import register as register_inbound
+    from motcua.integrations.dvcqg.indicators import register as register_indicators
 
     register_inbound()
+    register_indicators()
 
 
 def national_resend(*, dossier: Dossier) -> int:

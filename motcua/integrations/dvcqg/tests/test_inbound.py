@@ -13,7 +13,7 @@ from motcua.integrations.dvcqg.tests.conftest import COMMUNE, PASSWORD, Province
 from motcua.integrations.dvcqg.tests.standin import StandIn
 from motcua.outbox.models import MessageStatus, OutboxMessage
 
-PDF = pdf_bytes()  # a real PDF: uploads are parsed whole
+PDF = pdf_bytes("Tờ khai")
 CODE = f"{COMMUNE}-270301-9001"
 
 

@@ -95,3 +95,28 @@ def test_without_a_portal_the_job_does_nothing(province: Province) -> None:
 
     _intake(province)
     assert national_reconcile(now=timezone.now()) == 0
+
+
+def test_replayed_history_is_matched_or_sent(province: Province, portal: StandIn) -> None:
+    from motcua.dossiers.services import replaying
+    from motcua.integrations.dvcqg.models import NationalSync, SyncState
+
+    with replaying():
+        reported = _life(province, _intake(province))
+        never_reported = _life(province, _intake(province, day=2), day=2)
+    assert not NationalSync.objects.exists()  # history is not sent live
+    # The replaced system had reported the first one, as MotCua holds it.
+    national_reconcile_run()
+    drain()
+    portal.tamper({"MaHoSo": never_reported.code, "delete": True})
+    NationalSync.objects.all().delete()
+
+    report = national_reconcile_run()
+    drain()
+
+    assert report.matching == 1
+    assert dict(report.fixed) == {never_reported.code: ["MaHoSo"]}
+    assert never_reported.code in portal.state()["dossiers"]
+    first = NationalSync.objects.get(dossier=reported)
+    assert first.state == SyncState.SYNCED
+    assert first.first_synced_at is not None

@@ -35,7 +35,7 @@ from motcua.outbox.models import MessageStatus, OutboxMessage
 from motcua.procedures.models import Procedure, RequiredDocument
 from motcua.units.models import Unit
 
-PDF = pdf_bytes()  # a real PDF: uploads are parsed whole
+PDF = pdf_bytes("Tờ khai")
 
 
 def _intake(province: Province, *, hour: int = 14, minute: int = 5, day: int = 1) -> Dossier:
