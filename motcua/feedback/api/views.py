@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.pagination import Pagination
+from motcua.core.validation import query_bool
 from motcua.feedback.models import Category, Feedback, FeedbackStatus
 from motcua.feedback.selectors import (
     feedback_events,
@@ -196,6 +197,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class FeedbackListCreateView(_Public):
+    pagination_class = Pagination  # the staff list (GET) is paginated; the schema says so
     throttle_classes = [FeedbackThrottle]
 
     @extend_schema(
@@ -255,7 +257,7 @@ class FeedbackListCreateView(_Public):
             user=request.user,
             status=params.get("status", ""),
             unit=params.get("unit", ""),
-            overdue=params.get("overdue", "").lower() in {"1", "true", "yes"},
+            overdue=bool(query_bool("overdue", params.get("overdue"))),
             now=timezone.now(),
         ).select_related("reopens")
         paginator = Pagination()
