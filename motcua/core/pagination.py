@@ -25,6 +25,14 @@ class Pagination(pagination.PageNumberPagination):
             )
         return int(raw)
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        # DRF reads an empty or malformed ``page`` as page 1 or a 404; the schema says an
+        # integer from 1, so anything else is bad input.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (is_ascii_int(raw) and int(raw) >= 1):
+            raise ValidationError({"page": ["page phải là số nguyên từ 1."]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
