@@ -172,7 +172,9 @@ _REPR = re.compile(
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]\b|\{\{|\}\}|\{%|%\}|\{[a-z_]+\}")
 _IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _SLUG = re.compile(r"(?<![\w./-])[a-z]+(?:-[a-z]+){2,}(?![\w./-])")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'_-]*")
+# A whole word only: letters inside a checksum ("8511be65718a") or a Vietnamese word are not
+# English words.
+_TOKEN = re.compile(r"(?<![^\W_])[A-Za-z][A-Za-z'_-]*(?![^\W_])")
 _BIG_NUMBER = re.compile(r"(?<![\w.,:/+-])\d{4,}(?=\s*(?:đồng|đ\b|VNĐ|%|hồ sơ|lượt))")
 _DOT_DECIMAL = re.compile(r"(?<![\w.,])\d+\.\d{1,2}(?=\s*(?:%|ngày|giờ|điểm))")
 

@@ -51,3 +51,9 @@ def test_untranslated_placeholders_are_found():
 
 def test_allow_list_accepts_quoted_words():
     assert kinds("Tên tiếng Anh: The Centre", allow=["the"]) == []
+
+
+def test_letters_inside_a_checksum_or_a_vietnamese_word_are_not_english():
+    # A file's SHA-256 prefix can hold "be" or "add"; it is not an English word.
+    assert kinds("47,1 KB · 8511be65718a · 0add5e09 · Thêm tệp") == []
+    assert "English word" in kinds("Thêm tệp — be careful")
