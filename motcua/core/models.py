@@ -101,6 +101,7 @@ class PersonalDataAccess(models.Model):
         WORKSPACE = "workspace", _("trang cán bộ")
         API = "api", _("API")
         FORM = "form", _("biểu mẫu")
+        FILE = "file", _("tệp hồ sơ")
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -570,6 +570,8 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
 def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     dossier = dossier_get(user=officer(request), code=code)
     attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    # The applicant's papers (ID card, certificates) are personal data too.
+    personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="file")
     inline = request.GET.get("xem") == "1" and attachment.content_type in {
         "application/pdf",
         "image/png",
@@ -591,7 +593,7 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileR
 @require_GET
 def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
     return dossier_form_response(
-        officer(request), code, number, inline=request.GET.get("tai") != "1"
+        request, officer(request), code, number, inline=request.GET.get("tai") != "1"
     )
 
 
@@ -606,6 +608,7 @@ def eform_pdf(request: HttpRequest, code: str) -> HttpResponse:
         pdf = eform_annex(dossier)
     except FormNotReached:
         raise Http404 from None
+    personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="form")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="to-khai-{dossier.code}.pdf"'
     return response
@@ -647,7 +650,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 except PermissionDenied:
                     raise Http404 from None
                 fmt = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
-                return register_response(officer(request), unit, Period(start, end), fmt)
+                return register_response(request, officer(request), unit, Period(start, end), fmt)
     return render(
         request,
         "workspace/register.html",

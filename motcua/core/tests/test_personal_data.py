@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import CitizenProfile
@@ -120,6 +121,50 @@ def test_every_view_of_personal_data_is_logged_for_the_unit_administrator(
     elsewhere = Client()
     elsewhere.force_login(other)
     assert dossier.code not in elsewhere.get("/admin/core/personaldataaccess/").content.decode()
+
+
+def test_forms_files_and_the_register_are_logged_as_views_of_personal_data(
+    province: Province, dossier: Dossier
+) -> None:
+    """Form 01, the applicant's papers and the register print the name, address and phone:
+    each download by staff is a logged view, on the pages and through the API."""
+    import io
+
+    from motcua.dossiers.attachments import attachment_add
+    from motcua.dossiers.tests.files import pdf_bytes
+
+    paper = attachment_add(
+        dossier=dossier,
+        actor=province.users["desk"],
+        upload=io.BytesIO(pdf_bytes()),
+        name="cccd.pdf",
+    )
+    PersonalDataAccess.objects.all().delete()
+    page = Client()
+    page.force_login(province.users["specialist"])
+    assert page.get(f"/can-bo/ho-so/{dossier.code}/bieu-mau/01/").status_code == 200
+    assert page.get(f"/can-bo/ho-so/{dossier.code}/tep/{paper.pk}/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(province.users["desk"])
+    assert api.get(f"/api/v1/dossiers/{dossier.code}/forms/01").status_code == 200
+    assert api.get(f"/api/v1/dossiers/{dossier.code}/attachments/{paper.pk}").status_code == 200
+    day = timezone.localdate(dossier.received_at).isoformat()
+    register = api.get(
+        "/api/v1/registers",
+        {"unit": province.commune.code, "from": day, "to": day, "format": "xlsx"},
+    )
+    assert register.status_code == 200
+    rows = PersonalDataAccess.objects.filter(dossier=dossier)
+    assert sorted((r.user.username, r.channel) for r in rows) == [
+        ("desk", "file"),
+        ("desk", "form"),
+        ("desk", "form"),
+        ("specialist", "file"),
+        ("specialist", "form"),
+    ]
+    # A 404 (a form the dossier has not reached) shows nothing and logs nothing.
+    assert page.get(f"/can-bo/ho-so/{dossier.code}/bieu-mau/05/").status_code == 404
+    assert rows.count() == 5
 
 
 def test_password_reset_tokens_stay_out_of_the_logs(

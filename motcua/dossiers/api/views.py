@@ -258,6 +258,7 @@ class AttachmentDownloadView(APIView):
     def get(self, request: Request, code: str, attachment_id: int) -> FileResponse:
         dossier = dossier_get(user=request.user, code=code)
         attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+        personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="file")
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from motcua.core.services import personal_data_viewed
 from motcua.core.validation import iso_date
 from motcua.dossiers.selectors import dossier_get
 from motcua.forms.documents import FormNotReached, form_filename
@@ -35,8 +36,10 @@ def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpR
 
 
 def dossier_form_response(
-    request_user: object, code: str, number: str, inline: bool
+    request: Any, request_user: object, code: str, number: str, inline: bool
 ) -> HttpResponse:
+    """The form's PDF; it names the applicant with their address and phone, so the view is
+    written to the personal-data access log like the dossier page."""
     if number not in FORM_NUMBERS:
         raise Http404("Không có biểu mẫu này.")
     from motcua.forms.services import form_issue
@@ -46,6 +49,7 @@ def dossier_form_response(
         content, _drawn = form_issue(dossier=dossier, number=number)
     except FormNotReached:
         raise Http404("Hồ sơ chưa có biểu mẫu này.") from None
+    personal_data_viewed(request=request, user=request_user, dossiers=[dossier], channel="form")
     return pdf_response(content, form_filename(dossier, number), inline=inline)
 
 
@@ -62,7 +66,7 @@ class DossierFormView(APIView):
         responses={(200, PDF): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, code: str, number: str) -> HttpResponse:
-        return dossier_form_response(request.user, code, number, inline=True)
+        return dossier_form_response(request, request.user, code, number, inline=True)
 
 
 def _date(value: str, name: str) -> dt.date:
@@ -124,11 +128,16 @@ class RegisterView(APIView):
         if fmt not in {"pdf", "xlsx"}:
             raise ValidationError({"format": ["pdf hoặc xlsx."]})
         unit = register_unit(request.user, params["unit"])
-        return register_response(request.user, unit, period, fmt)
+        return register_response(request, request.user, unit, period, fmt)
 
 
-def register_response(user: object, unit: Unit, period: Period, fmt: str) -> HttpResponse:
+def register_response(
+    request: Any, user: object, unit: Unit, period: Period, fmt: str
+) -> HttpResponse:
+    """The register lists each applicant's name, address and phone: every dossier in it is
+    written to the personal-data access log."""
     dossiers = register_dossiers(user=user, unit_code=unit.code, period=period)
+    personal_data_viewed(request=request, user=user, dossiers=dossiers, channel="form")
     name = f"so-theo-doi-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "xlsx":
         response = HttpResponse(
