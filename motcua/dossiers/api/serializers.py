@@ -105,11 +105,11 @@ class _FeeSerializer(serializers.Serializer):
 
 
 _DOSSIER_EXAMPLE = {
-    "code": "000.01.01.H99-270301-0001",
+    "code": "000.01.50.H99-261201-0001",
     "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh"},
     "procedure_version": 1,
     "case": None,
-    "unit": {"code": "000.01.01.H99", "name": "UBND xã Mẫu"},
+    "unit": {"code": "000.01.50.H99", "name": "Ủy ban nhân dân phường Mẫu Sơn"},
     "channel": "counter",
     "applicant": {
         "kind": "citizen",
@@ -117,7 +117,7 @@ _DOSSIER_EXAMPLE = {
         "id_number": "001203004567",
         "phone": "0901234567",
         "email": "a@example.vn",
-        "address": "Số 1, xã Mẫu",
+        "address": "Số 1, phường Mẫu Sơn",
     },
     "summary": "Đăng ký khai sinh cho con",
     "documents": [
@@ -136,8 +136,8 @@ _DOSSIER_EXAMPLE = {
     "step": None,
     "assignee": None,
     "submitted_at": None,
-    "received_at": "2027-03-01T08:15:00+07:00",
-    "due_at": "2027-03-01T17:00:00+07:00",
+    "received_at": "2026-12-01T08:15:00+07:00",
+    "due_at": "2026-12-01T17:00:00+07:00",
     "extended_due_at": None,
     "resolved_at": None,
     "returned_at": None,
@@ -150,7 +150,7 @@ _DOSSIER_EXAMPLE = {
     "supplement_count": 0,
     "version": 1,
     "allowed_actions": ["request-supplement", "forward", "withdraw"],
-    "created_at": "2027-03-01T08:15:00+07:00",
+    "created_at": "2026-12-01T08:15:00+07:00",
 }
 
 

@@ -52,7 +52,7 @@ _intake_example = OpenApiExample(
     "Tiếp nhận tại quầy",
     value={
         "procedure": "1.001193",
-        "unit": "000.01.01.H99",
+        "unit": "000.01.50.H99",
         "channel": "counter",
         "applicant": {
             "kind": "citizen",
@@ -60,7 +60,7 @@ _intake_example = OpenApiExample(
             "id_number": "001203004567",
             "phone": "0901234567",
             "email": "a@example.vn",
-            "address": "Số 1, phường Mẫu",
+            "address": "Số 1, phường Mẫu Sơn",
         },
         "summary": "Đăng ký khai sinh cho con",
         "documents": ["Tờ khai đăng ký khai sinh"],
@@ -71,7 +71,7 @@ _online_example = OpenApiExample(
     "Công dân nộp trực tuyến",
     value={
         "procedure": "1.001193",
-        "unit": "000.01.01.H99",
+        "unit": "000.01.50.H99",
         "channel": "online",
         "applicant": {"kind": "citizen", "name": "Nguyễn Văn A", "phone": "0901234567"},
         "summary": "Đăng ký khai sinh cho con",

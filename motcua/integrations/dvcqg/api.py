@@ -42,9 +42,9 @@ class IsNationalPortal(BasePermission):
 _record_example = OpenApiExample(
     "Hồ sơ nộp trên Cổng DVCQG",
     value={
-        "MaHoSo": "000.00.01.H99-270301-0001",
+        "MaHoSo": "000.01.50.H99-261201-0001",
         "MaTTHC": "1.001193",
-        "DonViXuLy": "000.00.01.H99",
+        "DonViXuLy": "000.01.50.H99",
         "KenhThucHien": 2,
         "ChuHoSo": "Nguyễn Văn A",
         "LoaiDoiTuong": 1,
@@ -52,9 +52,9 @@ _record_example = OpenApiExample(
         "DinhDanhCHS": [{"LoaiDinhDanh": 1, "SoDinhDanh": "001203004567"}],
         "SoDienThoai": "0901234567",
         "Email": "a@example.vn",
-        "DiaChi": "Số 1, phường Mẫu",
+        "DiaChi": "Số 1, phường Mẫu Sơn",
         "TrichYeuHoSo": "Đăng ký khai sinh cho con",
-        "NgayNopHoSo": "20270301081500",
+        "NgayNopHoSo": "20261201081500",
         "TaiKhoanDuocXacThucVoiVNeID": 1,
         "TaiLieuNop": [
             {
