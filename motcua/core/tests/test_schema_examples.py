@@ -67,9 +67,9 @@ def test_every_code_in_an_example_exists_in_the_demo(schema: dict[str, Any]) -> 
             missing += [f"{where}: unit {c}" for c in UNIT.findall(text) if c not in units]
             if PROCEDURE.match(text) and text not in procedures:
                 missing.append(f"{where}: procedure {text}")
-        if isinstance(value, dict) and isinstance(value.get("field"), str):
-            if value["field"] not in fields:
-                missing.append(f"{where}: field {value['field']}")
+        field = value.get("field") if isinstance(value, dict) else None
+        if isinstance(field, str) and field not in fields:
+            missing.append(f"{where}: field {field}")
     assert not missing, "\n".join(missing)
 
 
