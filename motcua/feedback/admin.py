@@ -13,7 +13,7 @@ from motcua.feedback.models import Feedback
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ["code", "unit", "category", "status", "received_at", "answer_due_at"]
     list_filter = ["status", "category"]
-    search_fields = ["code", "name", "content"]
+    search_fields = ["code", "national_code", "name", "content"]
     raw_id_fields = ["unit", "dossier", "reopens", "assignee"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

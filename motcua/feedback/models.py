@@ -64,6 +64,11 @@ class Feedback(models.Model):
     reopens = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reopened_by"
     )
+    # Sent by the national portal (POST /api/v1/national/feedback): its own id, kept so a
+    # retried call finds the same feedback.
+    national_code = models.CharField(
+        _("mã trên Cổng DVCQG"), max_length=64, null=True, blank=True, unique=True
+    )
     category = models.CharField(_("nhóm"), max_length=16, choices=Category.choices)
     content = models.TextField(_("nội dung"), max_length=5000)
     name = models.CharField(_("người gửi"), max_length=255)

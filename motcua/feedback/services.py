@@ -141,6 +141,7 @@ def feedback_submit(
     unit_code: Any = "",
     reopens_code: Any = "",
     at: dt.datetime | None = None,
+    national_code: str | None = None,
 ) -> Feedback:
     """Receive a feedback from the public portal (or the API). The unit handling it is the
     one named, else the dossier's receiving unit, else the province (the root unit). The
@@ -202,6 +203,7 @@ def feedback_submit(
     with transaction.atomic():
         feedback = Feedback.objects.create(
             code=_next_code(at),
+            national_code=national_code or None,
             unit=unit,
             dossier=dossier,
             reopens=reopens,

@@ -2,6 +2,7 @@
 
 - ``POST /api/v1/national/dossiers``: a dossier submitted on the portal (role ``national``);
 - ``POST /api/v1/national/ratings``: the applicant's rating collected by the portal;
+- ``POST /api/v1/national/feedback``: a feedback (phản ánh, kiến nghị) sent on the portal;
 - ``GET /api/v1/national/files/{token}``: a dossier file behind a signed, expiring link
   (what ``TaiLieuNop`` and ``DanhSachGiayToKetQua`` point at).
 """
@@ -20,7 +21,10 @@ from rest_framework.views import APIView
 
 from motcua.dossiers.api.serializers import DossierSerializer
 from motcua.dossiers.models import Attachment, Dossier
-from motcua.integrations.dvcqg.inbound import national_dossier_receive
+from motcua.integrations.dvcqg.inbound import (
+    national_dossier_receive,
+    national_feedback_receive,
+)
 from motcua.integrations.dvcqg.mapping import file_from_token
 from motcua.units.models import Membership, Role
 
@@ -129,6 +133,68 @@ class NationalRatingView(APIView):
             comment=data.validated_data.get("NoiDung", ""),
         )
         return Response({"MaHoSo": dossier.code, "score": rating.score}, status=201)
+
+
+_feedback_example = OpenApiExample(
+    "Phản ánh gửi trên Cổng DVCQG",
+    value={
+        "MaPAKN": "PAKN-2026-000123",
+        "LoaiPAKN": 1,
+        "NoiDung": "Đề nghị niêm yết rõ lệ phí đăng ký khai sinh tại bộ phận một cửa.",
+        "HoTen": "Nguyễn Văn A",
+        "SoDienThoai": "0901234567",
+        "Email": "a@example.vn",
+        "MaCoQuan": "000.01.50.H99",
+        "NgayGui": "20261201081500",
+    },
+    request_only=True,
+)
+
+
+class _NationalFeedbackSerializer(serializers.Serializer):
+    """What the schema shows; the view reads the record itself, to answer per national
+    field."""
+
+    MaPAKN = serializers.CharField(max_length=48, help_text="Mã phản ánh trên Cổng DVCQG")
+    LoaiPAKN = serializers.IntegerField(
+        required=False, help_text="1 quy định hành chính, 2 hành vi cán bộ, 3 khác (mặc định)"
+    )
+    NoiDung = serializers.CharField(max_length=5000)
+    HoTen = serializers.CharField(max_length=255)
+    SoDienThoai = serializers.CharField(required=False, allow_blank=True)
+    Email = serializers.CharField(required=False, allow_blank=True)
+    MaHoSo = serializers.CharField(required=False, allow_blank=True)
+    MaCoQuan = serializers.CharField(
+        required=False, allow_blank=True, help_text="Đơn vị xử lý; mặc định là đơn vị của hồ sơ"
+    )
+    NgayGui = serializers.CharField(required=False, help_text="yyyyMMddHHmmss, giờ địa phương")
+
+
+class _NationalFeedbackReply(serializers.Serializer):
+    MaPAKN = serializers.CharField()
+    code = serializers.CharField(help_text="Mã phản ánh trong MotCua: GET /api/v1/feedback/{code}")
+    status = serializers.CharField()
+
+
+class NationalFeedbackView(APIView):
+    permission_classes = [IsNationalPortal]
+
+    @extend_schema(
+        summary="Nhận phản ánh, kiến nghị gửi trên Cổng DVCQG",
+        description=(
+            "Tạo phản ánh như gửi trên cổng của tỉnh (thời hạn tính từ NgayGui). Gửi lại cùng "
+            "MaPAKN trả 200 với phản ánh đã có. Tiến độ và trả lời đã công khai đọc tại "
+            "GET /api/v1/feedback/{code}."
+        ),
+        request=_NationalFeedbackSerializer,
+        responses={201: _NationalFeedbackReply, 200: _NationalFeedbackReply},
+        examples=[_feedback_example],
+        tags=["national"],
+    )
+    def post(self, request: Request) -> Response:
+        feedback, created = national_feedback_receive(record=request.data)
+        body = {"MaPAKN": feedback.national_code, "code": feedback.code, "status": feedback.status}
+        return Response(body, status=201 if created else 200)
 
 
 class NationalFileView(APIView):

@@ -7,6 +7,7 @@ like any upload. Ratings the portal collects are recorded the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
@@ -16,6 +17,7 @@ from urllib.parse import urlparse
 import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
@@ -353,3 +355,78 @@ def register() -> None:
     except ImportError:  # pragma: no cover - only before the outbox app exists
         return
     register_channel(FILES_CHANNEL, fetch_files)
+
+
+# ---------------------------------------------------------------------------- feedback
+
+FEEDBACK_CATEGORIES = {1: "regulation", 2: "conduct", 3: "other"}  # LoaiPAKN
+_FEEDBACK_FIELDS = {  # feedback_submit's names -> the national ones
+    "category": "LoaiPAKN",
+    "content": "NoiDung",
+    "name": "HoTen",
+    "phone": "SoDienThoai",
+    "email": "Email",
+    "dossier_code": "MaHoSo",
+    "unit": "MaCoQuan",
+}
+
+
+def national_feedback_receive(*, record: Any) -> tuple[Any, bool]:
+    """A feedback (phản ánh, kiến nghị) a citizen sent on the national portal: received like
+    one from MotCua's own portal, with the portal's id kept in ``national_code``. The same
+    ``MaPAKN`` again returns the first feedback (``created`` False)."""
+    from motcua.feedback.models import Feedback
+    from motcua.feedback.services import FeedbackInvalid, feedback_submit
+
+    if not isinstance(record, dict):
+        raise InboundInvalid({"record": ["Phải là một đối tượng JSON."]})
+    errors: dict[str, list[str]] = {}
+    national_code = _text(record, "MaPAKN", errors, required=True, max_length=64)
+    if national_code and not _CODE.match(national_code):
+        errors["MaPAKN"] = ["Chỉ gồm chữ, số và . - _ (tối đa 48 ký tự)."]
+    category = record.get("LoaiPAKN", 3)
+    if isinstance(category, bool) or category not in FEEDBACK_CATEGORIES:
+        errors["LoaiPAKN"] = ["Phải là 1 (quy định hành chính), 2 (hành vi cán bộ) hoặc 3 (khác)."]
+    sent_at = timezone.now()
+    if record.get("NgayGui") not in (None, ""):
+        parsed = from_national_date(record.get("NgayGui"))
+        if parsed is None or parsed > sent_at + dt.timedelta(minutes=10):
+            errors["NgayGui"] = [
+                "Ngày gửi phải dạng yyyyMMddHHmmss (giờ 00–23), không ở tương lai."
+            ]
+        else:
+            sent_at = parsed
+    texts = {
+        key: record.get(key, "")
+        for key in ("NoiDung", "HoTen", "SoDienThoai", "Email", "MaHoSo", "MaCoQuan")
+    }
+    for key, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            errors[key] = ["Phải là chuỗi ký tự."]
+    if errors:
+        raise InboundInvalid(errors)
+    existing = Feedback.objects.filter(national_code=national_code).first()
+    if existing is not None:
+        return existing, False
+    try:
+        feedback = feedback_submit(
+            category=FEEDBACK_CATEGORIES[category],
+            content=texts["NoiDung"],
+            name=texts["HoTen"],
+            phone=texts["SoDienThoai"] or "",
+            email=texts["Email"] or "",
+            dossier_code=texts["MaHoSo"] or "",
+            unit_code=texts["MaCoQuan"] or "",
+            at=sent_at,
+            national_code=national_code,
+        )
+    except FeedbackInvalid as exc:
+        raise InboundInvalid(
+            {_FEEDBACK_FIELDS.get(k, k): list(v) for k, v in exc.errors.items()}
+        ) from exc
+    except IntegrityError:  # the same MaPAKN, sent twice at once: the other call won
+        existing = Feedback.objects.filter(national_code=national_code).first()
+        if existing is None:
+            raise
+        return existing, False
+    return feedback, True

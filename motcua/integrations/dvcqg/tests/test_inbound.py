@@ -242,3 +242,66 @@ def test_a_rating_from_the_portal_is_recorded_once(
     assert (first.status_code, again.status_code, bad.status_code) == (201, 200, 400)
     assert "DiemDanhGia" in bad.json()
     assert Rating.objects.get(dossier=dossier).score == 5
+
+
+def test_a_feedback_sent_on_the_portal_reaches_the_unit_once(
+    province: Province, api_client: Any, portal: StandIn
+) -> None:
+    from motcua.feedback.models import Feedback
+
+    _token(api_client, "national")
+    api_client.post("/api/v1/national/dossiers", _record(), format="json")
+    feedback = {
+        "MaPAKN": "PAKN-2027-000123",
+        "LoaiPAKN": 2,
+        "NoiDung": "Cán bộ tiếp nhận hẹn trả kết quả nhưng không gọi lại.",
+        "HoTen": "Trần Thị Bình",
+        "SoDienThoai": "0912345678",
+        "MaHoSo": CODE,
+        "NgayGui": "20261201091000",
+    }
+    first = api_client.post("/api/v1/national/feedback", feedback, format="json")
+    again = api_client.post("/api/v1/national/feedback", feedback, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200), first.content
+    assert first.json() == again.json()
+    stored = Feedback.objects.get(national_code="PAKN-2027-000123")
+    assert first.json()["code"] == stored.code
+    # The unit that handles the dossier handles the feedback; its deadlines run from the
+    # moment the citizen sent it on the portal.
+    assert stored.unit.code == COMMUNE
+    assert stored.dossier is not None and stored.dossier.code == CODE
+    assert stored.category == "conduct"
+    assert stored.received_at.isoformat() == "2026-12-01T02:10:00+00:00"
+    # Anyone (the portal included) follows it by its MotCua code.
+    api_client.credentials()
+    public = api_client.get(f"/api/v1/feedback/{stored.code}")
+    assert public.status_code == 200
+    assert Feedback.objects.count() == 1
+
+
+def test_a_bad_feedback_from_the_portal_is_refused_per_national_field(
+    province: Province, api_client: Any
+) -> None:
+    from motcua.feedback.models import Feedback
+
+    _token(api_client, "national")
+    bad = api_client.post(
+        "/api/v1/national/feedback",
+        {"MaPAKN": "PAKN-1", "LoaiPAKN": 7, "NoiDung": "Ngắn", "NgayGui": "20270302251000"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert {"LoaiPAKN", "NgayGui"} <= set(bad.json())
+    unnamed = api_client.post(
+        "/api/v1/national/feedback",
+        {"MaPAKN": "PAKN-2", "NoiDung": "Đề nghị niêm yết lệ phí rõ ràng.", "MaHoSo": "X-1"},
+        format="json",
+    )
+    assert unnamed.status_code == 400
+    assert {"HoTen", "MaHoSo", "SoDienThoai"} <= set(unnamed.json())
+    # Only the national portal's account may call it.
+    api_client.credentials()
+    _token(api_client, "desk")
+    assert api_client.post("/api/v1/national/feedback", {}, format="json").status_code == 403
+    assert Feedback.objects.count() == 0
