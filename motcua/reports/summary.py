@@ -226,8 +226,6 @@ def _contribution_of(dossier: Any) -> Contribution:
 
 def on_dossier_event(dossier: Any, event: Any) -> None:
     """Registered with ``motcua.dossiers.hooks``: runs inside the event's transaction."""
-    from motcua.procedures.models import Procedure
-
     state = StatState.objects.filter(pk=dossier.pk).first()
     old = (
         Contribution(state.status, state.received, state.officer, state.due_day)
@@ -245,20 +243,35 @@ def on_dossier_event(dossier: Any, event: Any) -> None:
             event.actor_id is not None and event.actor_id == dossier.applicant_user_id
         ),
     )
-    field_id = Procedure.objects.filter(pk=dossier.procedure_id).values_list("field_id", flat=True)
     buffer = DeltaBuffer()
-    buffer.add(dossier.unit_id, field_id[0], dossier.procedure_id, event_changes(old, new, facts))
+    buffer.add(
+        dossier.unit_id, _field_id(dossier), dossier.procedure_id, event_changes(old, new, facts)
+    )
     buffer.flush()
     if old != new:
-        StatState.objects.update_or_create(
-            dossier_id=dossier.pk,
-            defaults={
-                "status": new.status,
-                "received": new.received,
-                "officer": new.officer,
-                "due_day": new.due_day,
-            },
-        )
+        values = {
+            "status": new.status,
+            "received": new.received,
+            "officer": new.officer,
+            "due_day": new.due_day,
+        }
+        # The dossier's row is written in this transaction (locked): nobody else writes its
+        # state between the read above and this write.
+        if state is None:
+            StatState.objects.create(dossier_id=dossier.pk, **values)
+        else:
+            StatState.objects.filter(pk=dossier.pk).update(**values)
+
+
+def _field_id(dossier: Any) -> int:
+    """The dossier's field, from its procedure when it is already loaded (intake, actions)."""
+    from motcua.procedures.models import Procedure
+
+    if type(dossier).procedure.is_cached(dossier):
+        return int(dossier.procedure.field_id)
+    return int(
+        Procedure.objects.filter(pk=dossier.procedure_id).values_list("field_id", flat=True)[0]
+    )
 
 
 # ---------------------------------------------------------------------------- replay
@@ -372,7 +385,6 @@ def on_dossier_event_national(dossier: Any, event: Any) -> None:
     figures are by construction those of ``rebuild-stats``."""
     from motcua.dossiers.models import DossierEvent
     from motcua.dossiers.services import days_and_cutoff
-    from motcua.procedures.models import Procedure
 
     events: list[dict[str, Any]] = [
         dict(e)
@@ -389,20 +401,20 @@ def on_dossier_event_national(dossier: Any, event: Any) -> None:
         days=days,
         cutoff=cutoff,
     )
-    field_id = Procedure.objects.filter(pk=dossier.procedure_id).values_list("field_id", flat=True)
+    field_id = _field_id(dossier)
     if per_event and per_event[-1]:
         buffer = DeltaBuffer()
-        buffer.add(dossier.unit_id, field_id[0], dossier.procedure_id, per_event[-1])
+        buffer.add(dossier.unit_id, field_id, dossier.procedure_id, per_event[-1])
         buffer.flush()
     if fact is not None:
         row = DossierRow(
-            dossier.pk, dossier.unit_id, field_id[0], dossier.procedure_id, dossier.channel,
+            dossier.pk, dossier.unit_id, field_id, dossier.procedure_id, dossier.channel,
             dossier.applicant_user_id,
         )  # fmt: skip
         wanted = fact_row(row, fact)
         stored = NationalFact.objects.filter(pk=dossier.pk).first()
         if stored is None or any(getattr(stored, f) != getattr(wanted, f) for f in FACT_FIELDS):
-            wanted.save()
+            wanted.save(force_insert=stored is None)
 
 
 def officer_ids() -> dict[str, int]:
