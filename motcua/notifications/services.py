@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone
 
+from motcua.core.numbers import vn_money
 from motcua.dossiers.hooks import is_replaying
 from motcua.notifications import defaults
 from motcua.notifications.models import ContactPreference, NotificationTemplate, TemplateChannel
@@ -46,13 +47,6 @@ RETURN_METHODS = {
     "online": "trực tuyến",
 }
 OUTCOMES = {"granted": "giải quyết", "denied": "không giải quyết"}
-
-
-def vn_money(amount: int | float | None) -> str:
-    """75000 → "75.000 đồng" (Vietnamese thousands separator)."""
-    if amount is None:
-        return ""
-    return f"{int(amount):,}".replace(",", ".") + " đồng"
 
 
 def vn_datetime(value: dt.datetime | str | None) -> str:

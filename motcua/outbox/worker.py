@@ -109,8 +109,10 @@ class Supervisor:
                     if child.poll() is not None and not self.stopping.is_set():
                         restarts += 1
                         logger.warning("worker process %s exited; starting it again", index)
-                        # Bounded: a child failing at once every time backs off.
-                        time.sleep(min(30, restarts))
+                        # Bounded: a child failing at once every time backs off; a stop
+                        # asked meanwhile is not kept waiting.
+                        if self.stopping.wait(min(30, restarts)):
+                            break
                         self._start_child(index)
                 self.stopping.wait(HEARTBEAT_SECONDS)
         finally:
