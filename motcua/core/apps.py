@@ -25,6 +25,17 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="motcua-vi-collation")
 
+        from motcua.outbox.scheduler import register_job
+
+        # Expired rate-limit and lockout counters.
+        register_job(
+            "purge-counters",
+            "motcua.core.jobs.purge_counters",
+            label="Xóa bộ đếm giới hạn truy cập đã hết hạn",
+            cron={"hour": 3, "minute": 20},
+            slot_format="%Y-%m-%d",
+        )
+
 
 def _strict_strings() -> None:
     """A JSON string field takes a JSON string: DRF's CharField would turn ``0`` or ``true``

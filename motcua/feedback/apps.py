@@ -13,3 +13,13 @@ class FeedbackConfig(AppConfig):
         from motcua.reports.national_indicators import register_feedback_source
 
         register_feedback_source(national_feedback_counts)
+
+        from motcua.outbox.scheduler import register_job
+
+        register_job(
+            "feedback-reminders",
+            "motcua.feedback.jobs.feedback_reminders",
+            label="Nhắc hạn xử lý phản ánh, kiến nghị",
+            cron={"hour": 7, "minute": 30},
+            slot_format="%Y-%m-%d",
+        )

@@ -12,3 +12,7 @@ class FormsConfig(AppConfig):
         from motcua.forms.services import form_event_hook
 
         register_event_hook(form_event_hook)
+
+        from motcua.outbox.scheduler import register_background
+
+        register_background("motcua.forms.services.form_archive")

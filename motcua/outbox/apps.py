@@ -8,7 +8,8 @@ class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from motcua.outbox.scheduler import register_background, register_job
+        # The outbox's own jobs; every other app registers its jobs in its own ``ready``.
+        from motcua.outbox.scheduler import register_job
 
         register_job(
             "outbox-sweep",
@@ -37,34 +38,3 @@ class OutboxConfig(AppConfig):
             cron={"hour": 1, "minute": 15},
             slot_format="%Y-%m-%d",
         )
-        # Jobs of issue 13's rules (their functions live in their apps).
-        register_job(
-            "supplement-expiry",
-            "motcua.dossiers.jobs.supplement_expiry",
-            label="Hồ sơ quá hạn bổ sung: từ chối hoặc báo một cửa và lãnh đạo",
-            cron={"minute": "*/15"},
-        )
-        register_job(
-            "feedback-reminders",
-            "motcua.feedback.jobs.feedback_reminders",
-            label="Nhắc hạn xử lý phản ánh, kiến nghị",
-            cron={"hour": 7, "minute": 30},
-            slot_format="%Y-%m-%d",
-        )
-        # Issue 12: how often each procedure is used, for the search ranking.
-        register_job(
-            "refresh-popularity",
-            "motcua.procedures.jobs.procedure_popularity_refresh",
-            label="Đếm số hồ sơ mỗi thủ tục trong năm qua (xếp hạng tìm kiếm)",
-            cron={"hour": 0, "minute": 45},
-            slot_format="%Y-%m-%d",
-        )
-        # Issue 11: expired rate-limit and lockout counters.
-        register_job(
-            "purge-counters",
-            "motcua.core.jobs.purge_counters",
-            label="Xóa bộ đếm giới hạn truy cập đã hết hạn",
-            cron={"hour": 3, "minute": 20},
-            slot_format="%Y-%m-%d",
-        )
-        register_background("motcua.forms.services.form_archive")

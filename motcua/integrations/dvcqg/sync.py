@@ -256,7 +256,7 @@ def register() -> None:
     # an hour) 48 attempts outlast an outage of more than a day before a row goes dead.
     register_channel(CHANNEL, deliver, label="Cổng DVCQG", max_attempts=48)
     register_job(
-        "national_reconcile",
+        "national-reconcile",
         "motcua.integrations.dvcqg.jobs.national_reconcile",
         label="Đối soát hồ sơ với Cổng DVCQG",
         cron={"hour": "2", "minute": "30"},
