@@ -82,6 +82,22 @@ def _demo_address_to_env(rest: list[str]) -> None:
                 os.environ[variable] = arg.split("=", 1)[1]
 
 
+def _metrics_dir() -> None:
+    """The web server's processes add up their Prometheus samples in a folder of the data dir
+    (``motcua/core/metrics.py``); it must be named before the metrics library is first
+    imported, and is emptied at each start (the samples of gone processes go with them)."""
+    import shutil
+    from pathlib import Path
+
+    folder = Path(os.environ.get("MOTCUA_DATA_DIR", "var")).expanduser() / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return  # metrics then stay per process; serving does not depend on them
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder.resolve())
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -111,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(1)
     if command == "demo":
         _demo_address_to_env(rest)
+    if command in {"serve", "demo"}:
+        _metrics_dir()
     # Only ``serve`` is production by default; the other commands run anywhere without a
     # secret key (they never answer web requests).
     os.environ.setdefault("MOTCUA_ENV", "production" if command == "serve" else "demo")

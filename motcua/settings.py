@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.logs import logging_config
+
 
 def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -118,6 +120,7 @@ if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
 INSTALLED_APPS += ["motcua.feedback"]
 
 MIDDLEWARE = [
+    "motcua.core.metrics.MetricsMiddleware",  # issue 17: request latency by route
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
     "motcua.core.middleware.DatabaseBusyMiddleware",  # issue 11: locked database → 503
@@ -221,6 +224,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("MOTCUA_SESSION_SECONDS", 8 * 3600)
 SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", PRODUCTION)
+# Probes and the metrics scrape come over plain HTTP from the machine or the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
@@ -336,13 +341,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("MOTCUA_LOG_LEVEL", "WARNING")},
-}
+# Logs: "json" (structlog, one object a line) or "plain"; personal data masked in both
+# (motcua/core/logs.py, issue 17).
+MOTCUA_LOG_FORMAT = env("MOTCUA_LOG_FORMAT", "json" if PRODUCTION else "plain")
+LOGGING = logging_config(MOTCUA_LOG_FORMAT, env("MOTCUA_LOG_LEVEL", "WARNING"))
+
+# --- issue 17: operations -----------------------------------------------------------------
+# /metrics answers these networks, or a request with "Authorization: Bearer <token>".
+MOTCUA_METRICS_ALLOWED = env_list("MOTCUA_METRICS_ALLOWED", "127.0.0.0/8,::1/128")
+MOTCUA_METRICS_TOKEN = env("MOTCUA_METRICS_TOKEN")
 
 # Domain settings.
 MOTCUA_WORK_SESSIONS = env("MOTCUA_WORK_SESSIONS", "07:30-11:30,13:00-17:00")

@@ -4,7 +4,9 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
+from motcua.core.health import readyz
 from motcua.core.mailbox import demo_mailbox
+from motcua.core.metrics import metrics_view
 
 handler400 = "motcua.core.views.bad_request"
 handler404 = "motcua.core.views.page_not_found"
@@ -28,6 +30,9 @@ urlpatterns = [
     path("cong-khai/", include("motcua.reports.public_urls")),
     # --- issue 12: the demo's mailbox (demo mode only) and the favicon ------------------
     path("hop-thu-demo/", demo_mailbox, name="demo_mailbox"),
+    # --- issue 17: operations (Prometheus metrics, readiness) ---------------------------
+    path("metrics", metrics_view, name="metrics"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", RedirectView.as_view(url="/static/motcua/favicon.svg", permanent=True)),
     # --- end issue 12 -------------------------------------------------------------------
     path("", include("motcua.portal.urls")),

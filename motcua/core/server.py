@@ -46,7 +46,32 @@ def run_server(
         "errorlog": "-",
         "proc_name": "motcua",
     }
+    if settings.MOTCUA_LOG_FORMAT == "json":
+        # gunicorn's own logs (access lines, worker starts) as JSON too, masked.
+        options["logconfig_dict"] = _gunicorn_logging()
+    options["child_exit"] = _child_exit
     # Gunicorn 24+ opens a control socket at a fixed path in $HOME: two servers on one
     # machine (tests, several sites) would fight over it, and MotCua does not use it.
     options["control_socket_disable"] = True
     _Gunicorn(options).run()
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # set by ``motcua serve`` (motcua/cli.py)
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def _gunicorn_logging() -> dict[str, Any]:
+    from motcua.core.logs import logging_config
+
+    config = logging_config("json", "INFO")
+    config["root"]["level"] = settings.LOGGING["root"]["level"]
+    config["loggers"] = {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ("gunicorn.error", "gunicorn.access")
+    }
+    return config
