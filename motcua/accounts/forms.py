@@ -118,8 +118,8 @@ class RegisterForm(CitizenFormMixin, forms.Form):
 
 class CitizenLoginForm(CitizenFormMixin, AuthenticationForm):
     """Sign in with the e-mail, the phone number or the user name; the password is checked by
-    Django's authentication backends (``AUTHENTICATION_BACKENDS``), so another backend — an
-    OpenID Connect provider such as VNeID — can be added by configuration."""
+    Django's authentication backends (``AUTHENTICATION_BACKENDS``). Sign-in with the national
+    identity (VNeID, OpenID Connect) is its own button and callback: ``accounts.oidc``."""
 
     error_messages = {
         "invalid_login": _(

@@ -290,7 +290,16 @@ class VneidBackend(OIDCAuthenticationBackend):
             return None
         try:
             return super().authenticate(request, **kwargs)
-        except requests.RequestException as exc:
+        except requests.HTTPError as exc:
+            # The token endpoint refused the code: replayed, expired or for another client.
+            raise VneidRefused(
+                _(
+                    "Hệ thống định danh không chấp nhận mã đăng nhập (đã dùng hoặc đã hết hạn). "
+                    "Vui lòng đăng nhập lại."
+                ),
+                "code",
+            ) from exc
+        except (requests.RequestException, ValueError) as exc:
             log.warning("VNeID provider unreachable: %s", type(exc).__name__)
             raise VneidRefused(
                 _("Không kết nối được với hệ thống định danh. Vui lòng thử lại sau."),

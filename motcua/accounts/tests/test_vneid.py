@@ -284,3 +284,19 @@ def test_an_online_submission_by_a_vneid_citizen_carries_the_flag(
 
     snapshot = dossier_snapshot(dossier, dossier.events.get(seq=1))
     assert snapshot["applicant"]["vneid"] is True
+
+    # Once the desk receives it, indicator 4.5 counts it.
+    import datetime as dt
+
+    from motcua.dossiers.services import dossier_accept
+    from motcua.integrations.dvcqg.indicators import vneid_count
+    from motcua.reports.national_indicators import Scope
+    from motcua.units.services import user_create_or_update
+
+    desk = user_create_or_update(username="desk", password=PASSWORD, roles=[("desk", COMMUNE)])
+    dossier = dossier_accept(dossier=dossier, actor=desk)
+    assert dossier.received_at is not None
+    day = dt.timedelta(days=1)
+    scope = Scope(None, None, None, dossier.received_at - day, dossier.received_at + day,
+                  dossier.received_at.date(), dossier.received_at.date())  # fmt: skip
+    assert vneid_count(scope) == 1

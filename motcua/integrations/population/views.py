@@ -5,6 +5,7 @@ button submits the form and the page comes back filled in, or the officer types 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.integrations.population.services import (
@@ -29,7 +30,8 @@ def lookup(request: HttpRequest) -> JsonResponse:
     unit = desk_unit(request, request.POST.get("unit", "")[:64])
     if unit is None:
         return JsonResponse(
-            {"detail": "Chỉ cán bộ một cửa được tra cứu Cơ sở dữ liệu dân cư."}, status=403
+            {"detail": _("Chỉ cán bộ một cửa của đơn vị được tra cứu Cơ sở dữ liệu dân cư.")},
+            status=403,
         )
     try:
         result = population_lookup(

@@ -19,6 +19,7 @@ from django.test import Client
 from motcua.core.crypto import blind_index
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.conftest import Province, province
+from motcua.integrations.dvcqg.indicators import vneid_count
 from motcua.integrations.population.models import Outcome, PopulationQuery
 from motcua.integrations.population.sandbox import LABEL, sandbox_person
 
@@ -96,6 +97,25 @@ def test_lookup_prefills_and_is_audited(province: Province, caplog: Any) -> None
     dossier = Dossier.objects.get()
     row.refresh_from_db()
     assert row.dossier_code == dossier.code
+    # Indicator 4.5 counts a dossier whose applicant came from the population database.
+    assert vneid_count(_scope(dossier)) == 1
+
+
+def _scope(dossier: Dossier) -> Any:
+    import datetime as dt
+
+    from motcua.reports.national_indicators import Scope
+
+    assert dossier.received_at is not None
+    return Scope(
+        unit_ids=None,
+        field_id=None,
+        procedure_id=None,
+        start=dossier.received_at - dt.timedelta(days=1),
+        end=dossier.received_at + dt.timedelta(days=1),
+        date_from=dossier.received_at.date(),
+        date_to=dossier.received_at.date(),
+    )
 
 
 def test_not_found_and_a_wrong_name_are_audited_too(province: Province) -> None:
