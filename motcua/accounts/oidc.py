@@ -26,6 +26,7 @@ from typing import Any
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest
@@ -279,6 +280,12 @@ class VneidBackend(OIDCAuthenticationBackend):
         self.configured = oidc_enabled()
         if self.configured:
             super().__init__(*args, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        # Sessions opened through VNeID name this backend; they stay readable even when the
+        # provider is no longer configured (then nothing else of this backend is set up).
+        user = get_user_model().objects.filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if (

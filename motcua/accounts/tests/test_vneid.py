@@ -300,3 +300,14 @@ def test_an_online_submission_by_a_vneid_citizen_carries_the_flag(
     scope = Scope(None, None, None, dossier.received_at - day, dossier.received_at + day,
                   dossier.received_at.date(), dossier.received_at.date())  # fmt: skip
     assert vneid_count(scope) == 1
+
+
+def test_a_vneid_session_survives_the_provider_being_unconfigured(
+    live_server: Any, vneid: str, settings: Any
+) -> None:
+    site = live_server.url
+    session = requests.Session()
+    provider_sign_in(session, site, "cd002")
+    settings.OIDC_RP_CLIENT_ID = ""
+    page = session.get(f"{site}/ho-so-cua-toi/", timeout=10)
+    assert page.status_code == 200 and urlparse(page.url).path == "/ho-so-cua-toi/"
