@@ -7,6 +7,7 @@ JWKS."""
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -124,8 +125,9 @@ def test_login_page_offers_vneid_only_when_configured(
 
 
 def test_first_sign_in_creates_the_citizen_and_the_second_finds_it(
-    live_server: Any, vneid: str
+    live_server: Any, vneid: str, caplog: Any
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     site = live_server.url
     session = requests.Session()
     assert "Đăng nhập bằng VNeID" in session.get(f"{site}/tai-khoan/dang-nhap/", timeout=10).text
@@ -152,9 +154,23 @@ def test_first_sign_in_creates_the_citizen_and_the_second_finds_it(
         stored = " ".join(str(v) for row in cursor.fetchall() for v in row)
     assert claims["SoDinhDanh"] not in stored and "1990-05-17" not in stored
 
+    # The administrators see the identity (without its personal data) in the admin.
+    from django.test import Client
+
+    from motcua.units.services import user_create_or_update
+
+    root = user_create_or_update(username="root", password=PASSWORD, superuser=True)
+    admin = Client()
+    admin.force_login(root)
+    listing = admin.get("/admin/accounts/nationalidentity/").content.decode()
+    assert "TECH-0001" in listing and claims["SoDinhDanh"] not in listing
+    detail = admin.get(f"/admin/accounts/nationalidentity/{identity.pk}/change/")
+    assert detail.status_code == 200 and claims["DiaChiThuongTru"] not in detail.content.decode()
+
     again = requests.Session()
     assert provider_sign_in(again, site, "cd001").status_code == 200
     assert NationalIdentity.objects.count() == 1
+    assert claims["SoDinhDanh"] not in caplog.text and "1990-05-17" not in caplog.text
     assert CitizenProfile.objects.filter(id_hash=profile.id_hash).count() == 1
 
 
