@@ -212,7 +212,13 @@ def profile(request: HttpRequest) -> HttpResponse:
                 ),
             )
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    stored = services.profile_of(user)
+    born = stored.date_of_birth if stored is not None else ""
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "date_of_birth": "/".join(reversed(born.split("-"))) if born else ""},
+    )
 
 
 # --- Sign-in with the national identity (VNeID, issue 15; docs/vneid.md) ---------------

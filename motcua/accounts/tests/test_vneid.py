@@ -327,3 +327,32 @@ def test_a_vneid_session_survives_the_provider_being_unconfigured(
     settings.OIDC_RP_CLIENT_ID = ""
     page = session.get(f"{site}/ho-so-cua-toi/", timeout=10)
     assert page.status_code == 200 and urlparse(page.url).path == "/ho-so-cua-toi/"
+
+
+def test_a_linked_profile_keeps_the_name_and_id_number_of_the_identity(db: None) -> None:
+    from django.test import Client
+
+    from motcua.accounts.oidc import identity_sign_in
+
+    user = identity_sign_in({"sub": "x", **USERS["cd002"]})
+    client = Client()
+    client.force_login(user)
+    page = client.get("/tai-khoan/ho-so-ca-nhan/").content.decode()
+    assert 'id="profile-vneid"' in page and "17/02/1985" in page
+    response = client.post(
+        "/tai-khoan/ho-so-ca-nhan/",
+        {
+            "full_name": "Tên Khác",
+            "id_number": "001099009999",
+            "phone": "0901234567",
+            "email": "binh@example.vn",
+            "address": "Số 2, xã Hai",
+        },
+    )
+    assert response.status_code == 302
+    profile = CitizenProfile.objects.get(user=user)
+    assert (profile.full_name, profile.id_number) == (
+        USERS["cd002"]["HoVaTen"],
+        USERS["cd002"]["SoDinhDanh"],
+    )
+    assert profile.phone == "0901234567" and profile.address == "Số 2, xã Hai"
