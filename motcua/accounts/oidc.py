@@ -45,6 +45,7 @@ from motcua.units.models import Role
 from motcua.units.services import user_create_or_update
 
 log = logging.getLogger(__name__)
+BACKEND = "motcua.accounts.oidc.VneidBackend"
 SESSION_PENDING = "vneid_pending"
 SESSION_VIA = "vneid_signed_in"
 
@@ -223,12 +224,16 @@ def _sign_in(c: VneidClaims) -> tuple[Any, NationalIdentity | None]:
             ),
             "conflict",
         )
+    return _new_account(identity), None
+
+
+def _new_account(identity: NationalIdentity) -> Any:
     user = user_create_or_update(
-        username=f"vneid-{c.subject}"[:150],
+        username=f"vneid-{identity.subject}"[:150],
         password=secrets.token_urlsafe(32),
         roles=[(Role.CITIZEN.value, None)],
         email="",
-        full_name=c.full_name,
+        full_name=identity.full_name,
     )
     # Signs in through VNeID only, until the citizen sets a password (password reset).
     user.set_unusable_password()
@@ -240,7 +245,18 @@ def _sign_in(c: VneidClaims) -> tuple[Any, NationalIdentity | None]:
     audit_record(
         actor=user, action="vneid.account_created", target=f"user:{user.get_username()}", data={}
     )
-    return user, None
+    return user
+
+
+@transaction.atomic
+def identity_new_account(*, identity: NationalIdentity) -> Any:
+    """A pending identity whose citizen says the account with the same ID number is not
+    theirs (anyone can type a number into a profile): a new account of its own, which the
+    national identity vouches for; the other account stays as it is."""
+    identity = NationalIdentity.objects.select_for_update().get(pk=identity.pk)
+    if identity.user_id is not None:
+        raise VneidRefused(_("Tài khoản định danh này đã được liên kết."), "link")
+    return _new_account(identity)
 
 
 @transaction.atomic

@@ -322,6 +322,22 @@ def vneid_link(request: HttpRequest) -> HttpResponse:
         return _vneid_refused(
             request, _("Không có yêu cầu liên kết tài khoản nào đang chờ xác nhận."), status=404
         )
+    if request.method == "POST" and not request.user.is_authenticated:
+        if request.POST.get("confirm") != "new":
+            return redirect("accounts:vneid_link")
+        from django.contrib.auth import login
+
+        from motcua.accounts.oidc import BACKEND, identity_new_account
+
+        try:
+            user = identity_new_account(identity=identity)
+        except VneidRefused as exc:
+            return _vneid_refused(request, exc.message)
+        login(request, user, backend=BACKEND)
+        request.session.pop(SESSION_PENDING, None)
+        request.session[SESSION_VIA] = True
+        messages.success(request, _("Đã tạo tài khoản mới bằng định danh điện tử (VNeID)."))
+        return redirect("portal:my_dossiers")
     if request.method == "POST" and request.user.is_authenticated:
         if request.POST.get("confirm") != "yes":
             request.session.pop(SESSION_PENDING, None)

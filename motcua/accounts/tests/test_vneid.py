@@ -356,3 +356,27 @@ def test_a_linked_profile_keeps_the_name_and_id_number_of_the_identity(db: None)
         USERS["cd002"]["SoDinhDanh"],
     )
     assert profile.phone == "0901234567" and profile.address == "Số 2, xã Hai"
+
+
+def test_someone_elses_account_with_the_same_id_number_does_not_block_vneid(
+    live_server: Any, vneid: str
+) -> None:
+    site = live_server.url
+    squatter = make_citizen("khac@example.vn", name="Người Khác")
+    profile = CitizenProfile.objects.get(user=squatter)
+    profile.id_number = USERS["cd002"]["SoDinhDanh"]  # typed into someone else's profile
+    profile.save()
+    session = requests.Session()
+    page = provider_sign_in(session, site, "cd002")
+    assert "tạo tài khoản mới" in page.text
+    done = session.post(
+        page.url,
+        data={"confirm": "new", "csrfmiddlewaretoken": _csrf(session, page.text)},
+        timeout=10,
+    )
+    assert urlparse(done.url).path == "/ho-so-cua-toi/"
+    identity = NationalIdentity.objects.get(subject="TECH-0002")
+    assert identity.user is not None and identity.user != squatter
+    assert CitizenProfile.objects.get(user=squatter).full_name == "Người Khác"
+    later = provider_sign_in(requests.Session(), site, "cd002")
+    assert urlparse(later.url).path == "/ho-so-cua-toi/"
