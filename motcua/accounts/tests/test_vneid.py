@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import select
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,7 +52,9 @@ def provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline()  # "PORT n" once it listens (bounded by its own start)
+        # "PORT n" once it listens; a provider that never starts fails the test in a minute.
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        line = proc.stdout.readline() if ready else ""
         match = re.match(r"PORT (\d+)", line)
         assert match, f"the test provider did not start: {line!r}"
         yield f"http://127.0.0.1:{match.group(1)}"
