@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.workspace",
     "motcua.integrations",
+    "motcua.integrations.population",
     "motcua.portal",
     "motcua.demo",
     # Background work (CONTRACT.md §7): the task queue and the outbox.
@@ -380,6 +381,43 @@ MOTCUA_DVCQG_RECONCILE_DAYS = env_int("MOTCUA_DVCQG_RECONCILE_DAYS", 30)
 # Hosts the inbound file links may point at (default: the portal's own host).
 MOTCUA_DVCQG_FILE_HOSTS = env_list("MOTCUA_DVCQG_FILE_HOSTS", "")
 # --- end DVCQG -------------------------------------------------------------------------
+# --- Citizen sign-in with the national identity (VNeID / DVCQG SSO, issue 15) -----------
+# OpenID Connect authorization-code flow with PKCE (mozilla-django-oidc); off unless the
+# client id and the provider's endpoints are set (docs/vneid.md).
+MOTCUA_OIDC_CLIENT_ID = env("MOTCUA_OIDC_CLIENT_ID")
+MOTCUA_OIDC_ISSUER = env("MOTCUA_OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = MOTCUA_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env("MOTCUA_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("MOTCUA_OIDC_AUTHORIZE_URL")
+OIDC_OP_TOKEN_ENDPOINT = env("MOTCUA_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = env("MOTCUA_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = env("MOTCUA_OIDC_JWKS_URL")
+MOTCUA_OIDC_END_SESSION_URL = env("MOTCUA_OIDC_END_SESSION_URL")
+OIDC_RP_SIGN_ALGO = env("MOTCUA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("MOTCUA_OIDC_SCOPES", "openid profile")
+# Claim names of the provider, JSON {"id_number": "SoDinhDanh", ...} over the defaults of
+# motcua.accounts.oidc.CLAIMS.
+MOTCUA_OIDC_CLAIMS = env("MOTCUA_OIDC_CLAIMS", "")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider
+OIDC_TIMEOUT = float(env("MOTCUA_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:vneid_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "motcua.accounts.oidc.provider_logout_url"
+OIDC_CREATE_USER = True
+# --- end VNeID ---------------------------------------------------------------------------
+# --- The national population database at the counter (issue 15; docs/population.md) ----
+# Empty: off (the default in production); "sandbox": fake citizens for the demo (the
+# default of the demo and the tests); "http": the province's integration gateway.
+MOTCUA_POPULATION_PROVIDER = env(
+    "MOTCUA_POPULATION_PROVIDER", "sandbox" if MOTCUA_ENV in {"demo", "test"} else ""
+)
+MOTCUA_POPULATION_URL = env("MOTCUA_POPULATION_URL")
+MOTCUA_POPULATION_TOKEN = env("MOTCUA_POPULATION_TOKEN")
+MOTCUA_POPULATION_INTEGRATION_CODE = env("MOTCUA_POPULATION_INTEGRATION_CODE")
+MOTCUA_POPULATION_TIMEOUT = float(env("MOTCUA_POPULATION_TIMEOUT", "5"))  # seconds
+MOTCUA_POPULATION_RATE = env("MOTCUA_POPULATION_RATE", "30/h")  # per officer
+# --- end population ----------------------------------------------------------------------
 # --- issue 13 (rules) ---
 # Working days an applicant has to bring a supplement when neither the request nor the
 # procedure says (CONTRACT.md §3).
@@ -388,7 +426,11 @@ MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
 MOTCUA_FEEDBACK_RATE = env("MOTCUA_FEEDBACK_RATE", "5/min")
 # --- Security hardening (issue 11) ---------------------------------------------------------
 # One sign-in policy for every door: the only authentication backend applies the lockout.
-AUTHENTICATION_BACKENDS = ["motcua.core.signin.PolicyBackend"]
+AUTHENTICATION_BACKENDS = [
+    "motcua.core.signin.PolicyBackend",
+    # The national identity (VNeID): answers only the sign-in callback, when configured.
+    "motcua.accounts.oidc.VneidBackend",
+]
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 MOTCUA_TRUSTED_PROXIES = env("MOTCUA_TRUSTED_PROXIES", "")
 # Rate-limit and lockout counters: the database table, or Redis when this is set.

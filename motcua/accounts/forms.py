@@ -118,8 +118,8 @@ class RegisterForm(CitizenFormMixin, forms.Form):
 
 class CitizenLoginForm(CitizenFormMixin, AuthenticationForm):
     """Sign in with the e-mail, the phone number or the user name; the password is checked by
-    Django's authentication backends (``AUTHENTICATION_BACKENDS``), so another backend — an
-    OpenID Connect provider such as VNeID — can be added by configuration."""
+    Django's authentication backends (``AUTHENTICATION_BACKENDS``). Sign-in with the national
+    identity (VNeID, OpenID Connect) is its own button and callback: ``accounts.oidc``."""
 
     error_messages = {
         "invalid_login": _(
@@ -251,6 +251,14 @@ class ProfileForm(CitizenFormMixin, forms.Form):
         self.user = user
         self._vietnamese_required()
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        from motcua.accounts.oidc import vneid_verified
+
+        self.vneid = vneid_verified(user)
+        if self.vneid:
+            # The national identity vouches for these: they change only through VNeID.
+            for name in ("full_name", "id_number"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Theo dữ liệu định danh điện tử (VNeID).")
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())

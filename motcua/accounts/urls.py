@@ -23,5 +23,8 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("vneid/", views.vneid_start, name="vneid_start"),
+    path("vneid/callback/", views.vneid_callback, name="vneid_callback"),
+    path("vneid/lien-ket/", views.vneid_link, name="vneid_link"),
     path("ho-so-ca-nhan/", views.profile, name="profile"),
 ]

@@ -10,9 +10,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -121,6 +121,11 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from motcua.accounts.oidc import oidc_enabled
+
+        return super().get_context_data(**kwargs) | {"vneid": oidc_enabled()}
+
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
         if getattr(self.request, "signin_locked", 0):
@@ -132,7 +137,19 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Sign out here; a session opened through VNeID also signs out at the provider
+    (its end-session endpoint), which sends the citizen back to the portal's home."""
+
     next_page = "portal:home"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from motcua.accounts.oidc import SESSION_VIA, provider_logout_url
+
+        provider = provider_logout_url(request) if request.session.get(SESSION_VIA) else ""
+        response = super().post(request, *args, **kwargs)
+        if provider:
+            return redirect(provider)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -195,4 +212,149 @@ def profile(request: HttpRequest) -> HttpResponse:
                 ),
             )
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    stored = services.profile_of(user)
+    born = stored.date_of_birth if stored is not None else ""
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "date_of_birth": "/".join(reversed(born.split("-"))) if born else ""},
+    )
+
+
+# --- Sign-in with the national identity (VNeID, issue 15; docs/vneid.md) ---------------
+
+
+def _vneid_refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "accounts/vneid_failed.html", {"message": message}, status=status)
+
+
+@require_http_methods(["GET"])
+def vneid_start(request: HttpRequest) -> HttpResponse:
+    """To the provider's sign-in page (state, nonce and the PKCE challenge in the session)."""
+    from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+    from motcua.accounts.oidc import oidc_enabled
+
+    if not oidc_enabled():
+        raise Http404
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def _callback_view() -> Any:
+    from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+
+    from motcua.accounts.oidc import SESSION_VIA
+
+    class Callback(OIDCAuthenticationCallbackView):
+        @property
+        def success_url(self) -> str:
+            return self.request.session.get("oidc_login_next") or str(
+                reverse_lazy("portal:my_dossiers")
+            )
+
+        def login_success(self) -> HttpResponse:
+            response: HttpResponse = super().login_success()
+            self.request.session[SESSION_VIA] = True
+            return response
+
+        def login_failure(self) -> HttpResponse:
+            return _vneid_refused(
+                self.request,
+                _("Đăng nhập bằng VNeID không thành công hoặc đã bị hủy. Vui lòng thử lại."),
+            )
+
+    return Callback.as_view()
+
+
+@require_http_methods(["GET"])
+def vneid_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the citizen back here with a code; the backend exchanges it (with
+    the PKCE verifier), validates the id token and signs the citizen in, or asks to link."""
+    from django.core.exceptions import SuspiciousOperation
+
+    from motcua.accounts.oidc import (
+        SESSION_PENDING,
+        LinkRequired,
+        VneidRefused,
+        oidc_enabled,
+        refused,
+    )
+
+    if not oidc_enabled():
+        raise Http404
+    if _limited(request, "login"):
+        return too_many(
+            request, _("Bạn đã đăng nhập quá nhiều lần. Vui lòng đợi một phút rồi thử lại.")
+        )
+    try:
+        return _callback_view()(request)
+    except LinkRequired as exc:
+        request.session[SESSION_PENDING] = exc.identity.pk
+        return redirect("accounts:vneid_link")
+    except VneidRefused as exc:
+        refused(request, exc.reason)
+        return _vneid_refused(request, exc.message, status=429 if exc.reason == "locked" else 400)
+    except SuspiciousOperation:
+        refused(request, "state")
+        return _vneid_refused(
+            request,
+            _(
+                "Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn (mã trạng thái không khớp). "
+                "Vui lòng bắt đầu lại từ nút “Đăng nhập bằng VNeID”."
+            ),
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def vneid_link(request: HttpRequest) -> HttpResponse:
+    """Confirm linking the national identity to the existing account with the same ID
+    number: only signed in to that account, only after the citizen says so."""
+    from motcua.accounts.models import NationalIdentity
+    from motcua.accounts.oidc import SESSION_PENDING, SESSION_VIA, VneidRefused, identity_link
+
+    pending = request.session.get(SESSION_PENDING)
+    identity = (
+        NationalIdentity.objects.filter(pk=pending, user__isnull=True).first()
+        if isinstance(pending, int)
+        else None
+    )
+    if identity is None:
+        return _vneid_refused(
+            request, _("Không có yêu cầu liên kết tài khoản nào đang chờ xác nhận."), status=404
+        )
+    if request.method == "POST" and not request.user.is_authenticated:
+        if request.POST.get("confirm") != "new":
+            return redirect("accounts:vneid_link")
+        from django.contrib.auth import login
+
+        from motcua.accounts.oidc import BACKEND, identity_new_account
+
+        try:
+            user = identity_new_account(identity=identity)
+        except VneidRefused as exc:
+            return _vneid_refused(request, exc.message)
+        login(request, user, backend=BACKEND)
+        request.session.pop(SESSION_PENDING, None)
+        request.session[SESSION_VIA] = True
+        messages.success(request, _("Đã tạo tài khoản mới bằng định danh điện tử (VNeID)."))
+        return redirect("portal:my_dossiers")
+    if request.method == "POST" and request.user.is_authenticated:
+        if request.POST.get("confirm") != "yes":
+            request.session.pop(SESSION_PENDING, None)
+            messages.info(request, _("Đã hủy liên kết tài khoản định danh."))
+            return redirect("portal:my_dossiers")
+        try:
+            identity_link(identity=identity, user=request.user)
+        except VneidRefused as exc:
+            return _vneid_refused(request, exc.message)
+        request.session.pop(SESSION_PENDING, None)
+        request.session[SESSION_VIA] = True
+        messages.success(
+            request, _("Đã liên kết tài khoản với tài khoản định danh điện tử (VNeID).")
+        )
+        return redirect("portal:my_dossiers")
+    return render(
+        request,
+        "accounts/vneid_link.html",
+        {"identity": identity, "login_url": f"{reverse('accounts:login')}?next={request.path}"},
+    )

@@ -16,9 +16,11 @@ endpoint, the Django admin and the citizens' portal.
   with ``MOTCUA_REQUIRE_TOTP=1`` leaders, unit administrators and system administrators
   must enrol before any page (other than the enrolment page) or any token.
 
-The password check itself is :class:`PolicyBackend`, the only authentication backend, so
+The password check itself is :class:`PolicyBackend`, the only password backend, so
 every ``authenticate(request, …)`` — the admin's form, the citizens' form, the workspace and
-the token endpoint — goes through the lockout.
+the token endpoint — goes through the lockout. The other backend, the national identity
+(``motcua.accounts.oidc.VneidBackend``), takes no password and answers only its callback; it
+refuses a locked pair with :func:`signin_locked` and counts refusals with :func:`signin_failed`.
 """
 
 from __future__ import annotations

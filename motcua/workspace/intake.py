@@ -21,6 +21,7 @@ from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import ApplicantKind, Channel
 from motcua.dossiers.services import dossier_act, dossier_intake
 from motcua.dossiers.validation import applicant_clean
+from motcua.integrations.population.services import lookup_enabled, population_query_attach
 from motcua.procedures.eforms import eform_bind, eform_from_post, eform_is_blank
 from motcua.procedures.models import Procedure
 from motcua.procedures.records import record_documents
@@ -175,6 +176,11 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             except DossierError as exc:
                 errors = {"__all__": [exc.message]}
             else:
+                raw_query = request.POST.get("population_query", "")
+                if _created and is_ascii_int(raw_query) and len(raw_query) < 12:
+                    population_query_attach(
+                        query_id=int(raw_query), officer=officer(request), dossier_code=dossier.code
+                    )
                 if ask_supplement and _created:
                     try:
                         dossier = dossier_act(
@@ -229,6 +235,9 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             "channel": values.get("channel", Channel.COUNTER) if values else Channel.COUNTER,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "record": record,
+            # The population database lookup (a button the page's script drives; without
+            # it, or with the gateway down, the officer types the applicant in by hand).
+            "population": lookup_enabled(),
         },
         status=400 if errors else 200,
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from motcua.integrations.population import views as population
 from motcua.workspace import guide, intake, views, views_auth
 
 app_name = "workspace"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("ho-so/", views.dossier_list_view, name="dossiers"),
     path("tiep-nhan/", intake.intake_pick, name="intake"),
     path("tiep-nhan/<str:code>/", intake.intake_form, name="intake_form"),
+    path("dan-cu/tra-cuu/", population.lookup, name="population_lookup"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),

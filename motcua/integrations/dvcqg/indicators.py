@@ -1,7 +1,8 @@
 """The Decision 766 numerators the national portal integration holds, registered with
 ``reports.national_indicators`` (reference/766-indicators.md): 1.4 synchronised to the
 portal, 4.3 a document reused from earlier digitised data, 4.4 a document taken from the
-national data store, 4.5 an applicant signed in with VNeID. Each counts dossiers received in
+national data store, 4.5 an applicant signed in with VNeID (or filled in from the
+population database). Each counts dossiers received in
 the period, in the scope's units, field and procedure."""
 
 from __future__ import annotations
@@ -50,8 +51,27 @@ def data_store_count(scope: Scope) -> int:
 
 
 def vneid_count(scope: Scope) -> int:
-    """4.5: the applicant signed in with a VNeID-verified account."""
-    return int(_received(scope).filter(vneid_verified=True).count())
+    """4.5: the applicant signed in with a VNeID-verified account, or the desk filled the
+    applicant in from the national population database (a found lookup named the dossier,
+    motcua.integrations.population)."""
+    from django.db.models import Q
+
+    from motcua.dossiers.models import Dossier
+    from motcua.integrations.population.models import Outcome, PopulationQuery
+
+    rows = Dossier.objects.filter(received_at__gte=scope.start, received_at__lt=scope.end)
+    if scope.unit_ids is not None:
+        rows = rows.filter(unit_id__in=scope.unit_ids)
+    if scope.field_id is not None:
+        rows = rows.filter(procedure__field_id=scope.field_id)
+    if scope.procedure_id is not None:
+        rows = rows.filter(procedure_id=scope.procedure_id)
+    prefilled = PopulationQuery.objects.filter(outcome=Outcome.FOUND).exclude(dossier_code="")
+    return int(
+        rows.filter(
+            Q(national_sync__vneid_verified=True) | Q(code__in=prefilled.values("dossier_code"))
+        ).count()
+    )
 
 
 def register() -> None:

@@ -79,6 +79,8 @@ def _sync_row(dossier: Dossier) -> NationalSync:
             sync.origin = Origin.NATIONAL
             for key, value in inbound.items():
                 setattr(sync, key, value)
+        else:
+            sync.vneid_verified = _submitted_with_vneid(dossier)
         sync.save()
     dossier.national_sync = sync  # the snapshot reads it
     return sync
@@ -119,10 +121,23 @@ def enqueue_event(dossier: Dossier, event: DossierEvent, *, full: bool = False) 
     return written
 
 
+def _submitted_with_vneid(dossier: Dossier) -> bool:
+    """An online dossier filed by an account linked to a national identity (VNeID):
+    TaiKhoanDuocXacThucVoiVNeID, indicator 4.5."""
+    from motcua.accounts.oidc import vneid_verified
+    from motcua.dossiers.models import Channel
+
+    return dossier.channel == Channel.ONLINE and vneid_verified(dossier.applicant_user)
+
+
 def on_dossier_event(dossier: Dossier, event: DossierEvent) -> None:
-    """The event hook (``IntegrationsConfig.ready``): in the action's transaction."""
+    """The event hook (``IntegrationsConfig.ready``): in the action's transaction. With the
+    sync off, a dossier submitted with a VNeID-verified account still gets its row, so
+    indicator 4.5 counts it."""
     if sync_enabled():
         enqueue_event(dossier, event)
+    elif event.action == "intake" and _inbound.get() is None and _submitted_with_vneid(dossier):
+        NationalSync.objects.get_or_create(dossier=dossier, defaults={"vneid_verified": True})
 
 
 def resend_current(dossier: Dossier) -> int:

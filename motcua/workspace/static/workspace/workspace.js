@@ -105,3 +105,70 @@
     });
   });
 })();
+// The population database lookup of the intake page (issue 15): the button asks the JSON
+// endpoint and fills the applicant's fields; without this script the button stays hidden
+// and the officer types the applicant in by hand.
+(function () {
+  "use strict";
+  var panel = document.getElementById("population");
+  if (!panel || !window.fetch) { return; }
+  panel.hidden = false;
+  var form = panel.closest("form");
+  var button = document.getElementById("population-lookup");
+  var result = document.getElementById("population-result");
+  function field(name) { return form.querySelector("[name='" + name + "']"); }
+  function say(kind, parts) {
+    result.textContent = "";
+    parts.forEach(function (part) {
+      var p = document.createElement("p");
+      p.className = "notice " + kind;
+      if (part.strong) {
+        var b = document.createElement("strong");
+        b.textContent = part.strong;
+        p.appendChild(b);
+      } else {
+        p.textContent = part.text;
+      }
+      result.appendChild(p);
+    });
+  }
+  button.addEventListener("click", function () {
+    var body = new FormData();
+    body.set("csrfmiddlewaretoken", field("csrfmiddlewaretoken").value);
+    body.set("unit", panel.getAttribute("data-unit"));
+    body.set("id_number", field("id_number").value);
+    body.set("name", field("name").value);
+    body.set("birth_year", document.getElementById("p-year").value);
+    body.set("reason", document.getElementById("p-reason").value);
+    button.disabled = true;
+    fetch(panel.getAttribute("data-url"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (r) {
+      return r.json().catch(function () { return { detail: panel.getAttribute("data-failed") }; });
+    }).then(function (data) {
+      var parts = data.label ? [{ strong: data.label }] : [];
+      if (data.person) {
+        field("name").value = data.person.name;
+        field("id_number").value = data.person.id_number;
+        field("address").value = data.person.address;
+        var kind = field("kind");
+        if (kind) { kind.value = "citizen"; }
+        document.getElementById("population-query").value = data.query;
+        parts.push({ text: panel.getAttribute("data-filled") + ": " + data.person.name + ", " +
+          panel.getAttribute("data-birth") + " " + data.person.date_of_birth_display + ", " +
+          data.person.address + "." });
+        say(data.label ? "notice-warning" : "notice-success", parts);
+      } else {
+        var detail = data.detail || panel.getAttribute("data-failed");
+        if (data.errors) {
+          detail = Object.keys(data.errors).map(function (k) { return data.errors[k].join(" "); }).join(" ");
+        }
+        parts.push({ text: detail });
+        say("notice-error", parts);
+      }
+    }, function () {
+      say("notice-error", [{ text: panel.getAttribute("data-failed") }]);
+    }).then(function () { button.disabled = false; });
+  });
+})();
