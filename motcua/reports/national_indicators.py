@@ -19,10 +19,11 @@ portal computes it").
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -119,7 +120,9 @@ class Scope:
     date_to: dt.date
 
 
-CountSource = Callable[[Scope], int]
+# A source answers None when it holds no data at all yet (the national sync never turned
+# on): the indicator then reads N/A, never a made-up 0 %.
+CountSource = Callable[[Scope], int | None]
 COUNT_SOURCES: dict[str, CountSource] = {}
 
 
@@ -168,6 +171,19 @@ def unregister_sources() -> None:
     """Forget every registered source (tests)."""
     COUNT_SOURCES.clear()
     _feedback_source.clear()
+
+
+@contextlib.contextmanager
+def sources_cleared() -> Iterator[None]:
+    """Tests: run without the apps' sources, then put back those the apps registered."""
+    counts, feedback = dict(COUNT_SOURCES), list(_feedback_source)
+    unregister_sources()
+    try:
+        yield
+    finally:
+        unregister_sources()
+        COUNT_SOURCES.update(counts)
+        _feedback_source[:] = feedback
 
 
 # ---------------------------------------------------------------------------- indicators
@@ -377,7 +393,7 @@ def national_indicators(
         "1.4", gettext("Tỉ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia"),
         synced, received if synced is not None else None, sync_share,
         gettext("hồ sơ đã đồng bộ có ngày tiếp nhận trong kỳ ÷ hồ sơ tiếp nhận trong kỳ × 100"),
-        note="" if sync is not None else _not_yet(gettext("chưa đồng bộ với Cổng DVCQG")),
+        note="" if synced is not None else _not_yet(gettext("chưa đồng bộ với Cổng DVCQG")),
     ))  # fmt: skip
 
     # 2.1 on time, the national way
@@ -525,7 +541,7 @@ def national_indicators(
         add(NationalIndicator(
             ident, name, count, received if count is not None else None,
             percent(count, received) if count is not None else None, formula,
-            note="" if source is not None else _not_yet(reason),
+            note="" if count is not None else _not_yet(reason),
         ))  # fmt: skip
 
     out += _satisfaction(scope, resolved=resolved, resolved_late=total.get("resolved_late", 0))

@@ -11,16 +11,15 @@ from motcua.feedback.services import feedback_submit
 from motcua.reports.national_indicators import (
     national_indicators,
     register_feedback_source,
-    unregister_sources,
+    sources_cleared,
 )
 
 
 def test_feedback_received_in_the_period_counts_in_group_5(
     province: Province,  # noqa: F811
 ) -> None:
-    unregister_sources()
-    register_feedback_source(national_feedback_counts)
-    try:
+    with sources_cleared():
+        register_feedback_source(national_feedback_counts)
         for category in ("regulation", "conduct", "other", "other"):
             feedback_submit(
                 category=category,
@@ -44,8 +43,6 @@ def test_feedback_received_in_the_period_counts_in_group_5(
                 unit=province.commune, date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 6)
             )
         }
-    finally:
-        unregister_sources()
     assert (got["5.1"].numerator, got["5.1"].denominator, got["5.1"].value) == (2, 4, 50.0)
     # Still within their limits at the period's end: handled on time so far.
     assert (got["5.2"].numerator, got["5.2"].denominator) == (4, 4)

@@ -28,8 +28,17 @@ def _received(scope: Scope) -> Any:
     return rows
 
 
-def synced_count(scope: Scope) -> int:
-    """1.4: received in the period and accepted by the portal (``first_synced_at``)."""
+def synced_count(scope: Scope) -> int | None:
+    """1.4: received in the period and accepted by the portal (``first_synced_at``). None
+    (N/A) while the sync is off and has never delivered anything: a system not yet connected
+    has no share to report, and 3.3 is then not multiplied by a 0 it did not earn."""
+    from motcua.integrations.dvcqg.sync import sync_enabled
+
+    if (
+        not sync_enabled()
+        and not NationalSync.objects.filter(first_synced_at__isnull=False).exists()
+    ):
+        return None
     return int(_received(scope).filter(first_synced_at__isnull=False).count())
 
 

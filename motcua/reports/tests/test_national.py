@@ -15,7 +15,7 @@ from motcua.reports.national_indicators import (
     national_indicators,
     register_count_source,
     register_feedback_source,
-    unregister_sources,
+    sources_cleared,
 )
 from motcua.reports.recompute import recompute_national
 from motcua.reports.summary import stats_differences, stats_rebuild
@@ -27,9 +27,10 @@ Q = (dt.date(2027, 3, 4), dt.date(2027, 3, 5))
 
 @pytest.fixture(autouse=True)
 def _no_sources() -> Any:
-    unregister_sources()
-    yield
-    unregister_sources()
+    """These tests start without the apps' sources and put them back after: the other tests
+    of the same process see the sources the apps registered."""
+    with sources_cleared():
+        yield
 
 
 def _by_id(place: Place, period: tuple[dt.date, dt.date], **kw: Any) -> dict[str, Any]:
