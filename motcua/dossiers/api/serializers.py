@@ -14,6 +14,7 @@ from motcua.dossiers.models import (
     Channel,
     Dossier,
     DossierEvent,
+    FeeMethod,
     Outcome,
     PaymentState,
     ReturnMethod,
@@ -358,6 +359,14 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="confirm-payment: số biên lai hoặc mã giao dịch",
+    )
+    fee_method = serializers.ChoiceField(
+        choices=FeeMethod.choices,
+        required=False,
+        help_text="confirm-payment: hình thức thu (mặc định cash, tiền mặt tại quầy)",
+    )
+    receipt_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="confirm-payment: số biên lai"
     )
     deadline = serializers.DateField(
         required=False,
