@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -26,7 +27,7 @@ from motcua.integrations.payments.national import (
     national_time,
 )
 from motcua.integrations.payments.reconcile import payment_reconcile
-from motcua.integrations.payments.standin import StandIn
+from motcua.integrations.payments.standin import LABEL, StandIn
 from motcua.outbox.delivery import deliver_due
 from motcua.outbox.models import OutboxMessage
 
@@ -342,3 +343,27 @@ def test_the_national_sync_and_indicators_read_the_online_payment(
     snapshot = dossier_snapshot(dossier, dossier.events.order_by("-seq").first())
     assert snapshot["payment_channel"] == 1  # DuocThanhToanTrucTuyen: national platform
     assert [f["method"] for f in snapshot["fees"]] == ["national"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_platform_calls_back_a_live_server_over_http(
+    place: Place, platform: StandIn, live_server: Any, settings: Any
+) -> None:
+    settings.SITE_URL = live_server.url
+    dossier, payment, url = _start(place)
+    assert platform.order(payment.reference).callback_url == live_server.url + CALLBACK
+
+    # The citizen's browser on the platform's page: it pays; the platform calls MotCua back
+    # over HTTP before sending the browser to the return page.
+    assert LABEL in httpx.get(url).text
+    paid = httpx.post(url, data={"action": "pay"})
+
+    assert paid.status_code == 303
+    assert paid.headers["location"].startswith(live_server.url + "/thanh-toan/ket-qua/?")
+    assert platform.order(payment.reference).callbacks == [200]
+    dossier.refresh_from_db()
+    assert dossier.status == "processing" and _confirms(dossier) == 1
+    # The platform repeats its callback (it did not read our answer): still one confirmation.
+    assert platform.send_callback(payment.reference).json() == {"ok": True, "status": "paid"}
+    assert platform.send_callback(payment.reference, forge=True).status_code == 400
+    assert _confirms(dossier) == 1
