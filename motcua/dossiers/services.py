@@ -942,7 +942,9 @@ def dossier_confirm_payment(
         d.paused_remaining_seconds = None
         d.payment_state = PaymentState.PAID
         d.paid_at = at
-        how = fee_method or FeeMethod.CASH
+        # The applicant confirms only an online payment (CONTRACT §2); the desk, cash.
+        online_by_applicant = Actor.APPLICANT in kinds and Actor.DESK not in kinds
+        how = fee_method or (FeeMethod.GATEWAY if online_by_applicant else FeeMethod.CASH)
         fees_collected(
             d, method=how, at=at, reference=reference, receipt_number=receipt_number.strip()
         )
