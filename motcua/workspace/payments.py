@@ -37,10 +37,7 @@ def _scope(staff: Staff) -> QuerySet[PaymentMismatch]:
     return qs.filter(below)
 
 
-@require_GET
-@staff_required
-def payment_mismatches(request: HttpRequest) -> HttpResponse:
-    staff: Staff = request.staff  # type: ignore[attr-defined]
+def _listing(request: HttpRequest, staff: Staff, *, status: int = 200) -> HttpResponse:
     if not (staff.superuser or staff.has(*ACCOUNTANT_ROLES)):
         return render(request, "workspace/forbidden.html", status=403)
     show_resolved = request.GET.get("da-xu-ly") == "1"
@@ -50,8 +47,14 @@ def payment_mismatches(request: HttpRequest) -> HttpResponse:
         request,
         "workspace/payment_mismatches.html",
         {"page": page, "show_resolved": show_resolved},
-        status=getattr(request, "_mismatch_status", 200),
+        status=status,
     )
+
+
+@require_GET
+@staff_required
+def payment_mismatches(request: HttpRequest) -> HttpResponse:
+    return _listing(request, request.staff)  # type: ignore[attr-defined]
 
 
 @require_POST
@@ -67,8 +70,6 @@ def payment_mismatch_close(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except PaymentError as exc:
         messages.error(request, exc.message)
-        request._mismatch_status = 400  # type: ignore[attr-defined]
-        request.method = "GET"
-        return payment_mismatches(request)
+        return _listing(request, staff, status=400)
     messages.success(request, _("Đã ghi nhận cách xử lý chênh lệch."))
     return redirect("workspace:payment_mismatches")

@@ -208,7 +208,8 @@ class DossierDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
         personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="api")
-        return Response(DossierSerializer(dossier, context=_context(request)).data)
+        context = _context(request) | {"with_fees": True}
+        return Response(DossierSerializer(dossier, context=context).data)
 
 
 class DossierHistoryView(APIView):

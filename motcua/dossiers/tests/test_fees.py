@@ -116,6 +116,13 @@ def test_the_api_takes_the_collection_method(province: Province) -> None:
     assert bad.status_code == 400 and "fee_method" in bad.json()
     assert good.status_code == 200
     assert _lines(d) == [("fee", "Lệ phí cấp phép", 75000, "cash", "BL-9")]
+    detail = client.get(f"/api/v1/dossiers/{d.code}").json()["fee"]
+    assert detail["state"] == "paid"
+    assert [
+        (x["name"], x["amount"], x["method"], x["receipt_number"]) for x in detail["lines"]
+    ] == [("Lệ phí cấp phép", 75000, "cash", "BL-9")]
+    listed = client.get("/api/v1/dossiers").json()["results"][0]["fee"]
+    assert "lines" not in listed  # the list stays one query per page
 
 
 def test_form_01_and_the_register_show_the_fee_lines(province: Province) -> None:
