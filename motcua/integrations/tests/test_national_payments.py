@@ -30,6 +30,7 @@ from motcua.integrations.payments.reconcile import payment_reconcile
 from motcua.integrations.payments.standin import LABEL, StandIn
 from motcua.outbox.delivery import deliver_due
 from motcua.outbox.models import OutboxMessage
+from motcua.units.services import user_create_or_update
 
 pytestmark = pytest.mark.django_db
 CALLBACK = "/thanh-toan/thong-bao/national/"
@@ -253,6 +254,9 @@ def test_reconciliation_lists_an_amount_that_differs_and_the_accountant_resolves
     leader = place.client_for(place.users["leader"])
     page = leader.get("/can-bo/doi-soat-thanh-toan/").content.decode()
     assert "75.000 đồng" in page and "70.000 đồng" in page
+    root = user_create_or_update(username="root", password="Mat-khau-quan-tri-1", superuser=True)
+    admin_page = place.client_for(root).get("/admin/integrations/paymentmismatch/?open=1")
+    assert admin_page.status_code == 200 and dossier.code in admin_page.content.decode()
     other = place.client_for(place.other_citizen)
     assert other.get("/can-bo/doi-soat-thanh-toan/").status_code in {302, 403}
     empty = leader.post(f"/can-bo/doi-soat-thanh-toan/{mismatch.pk}/", {"resolution": ""})
@@ -367,3 +371,20 @@ def test_the_platform_calls_back_a_live_server_over_http(
     assert platform.send_callback(payment.reference).json() == {"ok": True, "status": "paid"}
     assert platform.send_callback(payment.reference, forge=True).status_code == 400
     assert _confirms(dossier) == 1
+
+
+def test_paid_after_the_dossier_was_withdrawn_is_not_confirmed_but_listed(
+    place: Place, platform: StandIn
+) -> None:
+    from motcua.dossiers.services import dossier_withdraw
+
+    dossier, payment, _ = _start(place)
+    dossier_withdraw(dossier=dossier, actor=place.citizen)
+    platform.pay(payment.reference, callback=False)
+
+    response = _callback(platform.confirm_params(payment.reference))
+
+    assert response.status_code == 200 and response.json()["status"] == "paid"
+    dossier.refresh_from_db()
+    assert dossier.status == "withdrawn" and _confirms(dossier) == 0
+    assert PaymentMismatch.objects.get().kind == MismatchKind.NOT_AWAITING
