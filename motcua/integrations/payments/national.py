@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,20 @@ def signed(message: str, fields: dict[str, Any], secret: str) -> dict[str, Any]:
     return {**fields, "mac": mac_of(message, fields, secret)}
 
 
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def _http() -> httpx.Client:
+    """One HTTP client per process: its connections and TLS context are reused (a new
+    client per call costs a TLS context, about 0.2 s, in the citizen's request)."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(headers={"User-Agent": "MotCua"})
+        return _client
+
+
 @dataclass(frozen=True)
 class PlatformConfig:
     url: str
@@ -198,12 +213,7 @@ class NationalPaymentProvider:
     def _post(self, path: str, body: dict[str, Any], *, what: str) -> dict[str, Any]:
         cfg = self.config
         try:
-            response = httpx.post(
-                f"{cfg.url}/{path}",
-                json=body,
-                timeout=cfg.timeout,
-                headers={"User-Agent": "MotCua"},
-            )
+            response = _http().post(f"{cfg.url}/{path}", json=body, timeout=cfg.timeout)
         except httpx.TimeoutException as exc:
             raise PaymentUnavailable(
                 gettext("Nền tảng thanh toán quốc gia không trả lời (%(what)s): hết thời gian chờ.")
