@@ -116,7 +116,9 @@ class _FeeSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=PaymentState.choices)
     paid_at = serializers.DateTimeField(allow_null=True)
     lines = _FeeLineSerializer(
-        many=True, required=False, help_text="Các khoản phí, lệ phí (chỉ ở chi tiết hồ sơ)"
+        many=True,
+        required=False,
+        help_text="Các khoản phí, lệ phí (khi trả về một hồ sơ, không có trong danh sách)",
     )
 
 
