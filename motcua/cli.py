@@ -33,6 +33,8 @@ COMMANDS = {
     # The national public service portal (issue 14).
     "national": "national portal (DVCQG): reconcile [--since DATE], resend CODE...",
     "national-sim": "run a STAND-IN of the national portal for the demo (not the real one)",
+    # The national payment platform (issue 15).
+    "payment-sim": "run a STAND-IN of the national payment platform (moves no money)",
     # issue 13 (rules)
     "supplement-clock": "the clock rule on supplement (restart or shift) by effective date",
     "rotate-field-keys": "re-encrypt personal data with the first MOTCUA_FIELD_KEYS key",

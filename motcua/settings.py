@@ -365,8 +365,13 @@ MOTCUA_REQUIRE_TOTP = env_bool("MOTCUA_REQUIRE_TOTP", False)
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)
 MOTCUA_LOGIN_LOCK_SECONDS = env_int("MOTCUA_LOGIN_LOCK_SECONDS", 900)
 MOTCUA_IDLE_TIMEOUT_SECONDS = env_int("MOTCUA_IDLE_TIMEOUT_SECONDS", 1800)
-# Payment provider of the citizens' portal; empty means the labelled sandbox provider.
+# Payment provider of the citizens' portal; empty means the labelled sandbox provider;
+# "national" the national payment platform (docs/payments.md), configured below.
 MOTCUA_PAYMENT_PROVIDER = env("MOTCUA_PAYMENT_PROVIDER", "")
+MOTCUA_PAYMENT_NATIONAL_URL = env("MOTCUA_PAYMENT_NATIONAL_URL", "").rstrip("/")
+MOTCUA_PAYMENT_NATIONAL_MERCHANT = env("MOTCUA_PAYMENT_NATIONAL_MERCHANT", "")  # partner code
+MOTCUA_PAYMENT_NATIONAL_SECRET = env("MOTCUA_PAYMENT_NATIONAL_SECRET", "")  # shared MAC secret
+MOTCUA_PAYMENT_NATIONAL_TIMEOUT = float(env("MOTCUA_PAYMENT_NATIONAL_TIMEOUT", "10"))  # INIT, s
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- National public service portal (DVCQG, issue 14; CONTRACT §8) ---------------------

@@ -275,6 +275,7 @@ class AttachmentKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Bổ sung")
     RESULT = "result", _("Kết quả")
     FORM = "form", _("Biểu mẫu")
+    RECEIPT = "receipt", _("Biên lai thu phí, lệ phí")
     OTHER = "other", _("Khác")
 
 
@@ -330,3 +331,49 @@ class SupplementClockSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.rule}"
+
+
+class FeeKind(models.TextChoices):
+    FEE = "fee", _("Lệ phí")
+    CHARGE = "charge", _("Phí")
+
+
+class FeeMethod(models.TextChoices):
+    """How a fee line was collected (HinhThucThu on the national portal: counter or online)."""
+
+    CASH = "cash", _("Nộp tiền mặt tại Bộ phận Một cửa")
+    TRANSFER = "transfer", _("Chuyển khoản ngân hàng")
+    NATIONAL = "national", _("Nền tảng thanh toán quốc gia")
+    GATEWAY = "gateway", _("Cổng thanh toán của tỉnh")
+
+
+ONLINE_FEE_METHODS = frozenset({FeeMethod.NATIONAL, FeeMethod.GATEWAY})
+
+
+class DossierFee(models.Model):
+    """One fee line of a dossier (lệ phí or phí): filled from the procedure at intake,
+    set by the officer's payment request, marked collected when paid, with the receipt."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fees")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("loại"), max_length=8, choices=FeeKind.choices)
+    code = models.CharField(_("mã phí, lệ phí"), max_length=64, blank=True)
+    name = models.CharField(_("tên phí, lệ phí"), max_length=255)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    method = models.CharField(
+        _("hình thức thu"), max_length=10, choices=FeeMethod.choices, blank=True
+    )
+    paid_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    reference = models.CharField(_("mã giao dịch"), max_length=128, blank=True)
+    receipt_number = models.CharField(_("số biên lai"), max_length=64, blank=True)
+    receipt = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phí, lệ phí của hồ sơ")
+        verbose_name_plural = _("phí, lệ phí của hồ sơ")
+        ordering = ["dossier", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"

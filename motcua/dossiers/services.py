@@ -40,16 +40,19 @@ from motcua.dossiers.errors import (
     DossierInvalid,
     StaleVersion,
 )
+from motcua.dossiers.fees import fees_at_intake, fees_collected, fees_requested
 from motcua.dossiers.hooks import is_replaying, replay_mode, run_event_hooks
 from motcua.dossiers.lifecycle import TRANSITIONS, Action, Actor
 from motcua.dossiers.models import (
     FINAL_STATUSES,
+    ONLINE_FEE_METHODS,
     Channel,
     ClockRule,
     Dossier,
     DossierCounter,
     DossierEvent,
     DossierParticipant,
+    FeeMethod,
     IdempotencyKey,
     Outcome,
     PaymentState,
@@ -542,6 +545,7 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
             dossier.save()
+            fees_at_intake(dossier)
             stored = _intake_files(dossier, actor, files, len(checklist))
             event = _append_event(
                 dossier,
@@ -894,6 +898,7 @@ def dossier_request_payment(
         d.paused_remaining_seconds = remaining
         d.fee_amount = amount
         d.payment_state = PaymentState.REQUESTED
+        fees_requested(d, amount)
         return {"amount": amount, "remaining_seconds": remaining}
 
     return _act(
@@ -915,8 +920,18 @@ def dossier_confirm_payment(
     at: dt.datetime | None = None,
     note: str = "",
     reference: str = "",
+    fee_method: str = "",
+    receipt_number: str = "",
 ) -> Dossier:
-    """The fee is paid: processing resumes with the working time that was left."""
+    """The fee is paid: processing resumes with the working time that was left. ``fee_method``
+    says how it was collected (``FeeMethod``; the desk's default is cash at the counter);
+    an online method is what the national portal reads as DuocThanhToanTrucTuyen."""
+    if fee_method and fee_method not in FeeMethod.values:
+        raise DossierInvalid(
+            {"fee_method": [f"Hình thức thu phải là một trong: {', '.join(FeeMethod.values)}."]}
+        )
+    if not isinstance(receipt_number, str) or len(receipt_number) > 64:
+        raise DossierInvalid({"receipt_number": ["Số biên lai tối đa 64 ký tự."]})
 
     def apply(d: Dossier, at: dt.datetime, kinds: set[Actor]) -> dict[str, Any]:
         remaining = d.paused_remaining_seconds or 0
@@ -927,7 +942,20 @@ def dossier_confirm_payment(
         d.paused_remaining_seconds = None
         d.payment_state = PaymentState.PAID
         d.paid_at = at
-        return {"due_at": _iso(d.due_at), "reference": reference[:100]}
+        # The applicant confirms only an online payment (CONTRACT §2); the desk, cash.
+        online_by_applicant = Actor.APPLICANT in kinds and Actor.DESK not in kinds
+        how = fee_method or (FeeMethod.GATEWAY if online_by_applicant else FeeMethod.CASH)
+        fees_collected(
+            d, method=how, at=at, reference=reference, receipt_number=receipt_number.strip()
+        )
+        data: dict[str, Any] = {"due_at": _iso(d.due_at), "reference": reference[:100]}
+        data["method"] = how
+        if how in ONLINE_FEE_METHODS:
+            # DuocThanhToanTrucTuyen: 1 the national payment platform, 2 the province's gateway.
+            data["online"] = 1 if how == FeeMethod.NATIONAL else 2
+        if receipt_number.strip():
+            data["receipt_number"] = receipt_number.strip()
+        return data
 
     return _act(
         dossier=dossier,
@@ -1208,7 +1236,7 @@ ACTION_PARAMS: dict[Action, tuple[str, ...]] = {
     Action.FORWARD: ("assignee",),
     Action.SEND_BACK: (),
     Action.REQUEST_PAYMENT: ("amount",),
-    Action.CONFIRM_PAYMENT: ("reference",),
+    Action.CONFIRM_PAYMENT: ("reference", "fee_method", "receipt_number"),
     Action.EXTEND: ("extended_due_at", "reason"),
     Action.STOP: ("reason",),
     Action.RESOLVE: ("outcome", "reason"),

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from motcua.calendars.selectors import working_calendar
 from motcua.core.people import person_name, person_phone
 from motcua.dossiers.lifecycle import ACTION_LABELS, Action
-from motcua.dossiers.models import Dossier, DossierEvent, Status, Timeliness
+from motcua.dossiers.models import Dossier, DossierEvent, FeeMethod, Status, Timeliness
 from motcua.forms.pdf import (
     Document,
     Styles,
@@ -248,8 +248,7 @@ def form_01(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
     due_at = dt.datetime.fromisoformat(promised) if promised else d.due_at
     flow.append(ctx.p(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{vn_datetime(due_at)}</b>"))
     flow.append(ctx.p(f"6. Đăng ký nhận kết quả tại: {esc(_desk_name(ctx))}"))
-    if d.fee_amount:
-        flow.append(ctx.p(f"7. Phí, lệ phí: {vn_money(d.fee_amount)}"))
+    flow += _fee_paragraphs(ctx)
     url = ctx.d.code and lookup_url(d.code)
     lookup = Table(
         [
@@ -291,6 +290,29 @@ def form_01(ctx: Ctx, event: DossierEvent) -> list[Flowable]:
         )
     )
     return [*body, KeepTogether(flow)]
+
+
+def _fee_paragraphs(ctx: Ctx) -> list[Flowable]:
+    """Item 7, the fees: each fee line (name, code, amount, and once collected how, when
+    and the receipt number), then the total; the dossier's amount when it has no lines."""
+    d = ctx.d
+    lines = list(d.fees.all())
+    if not lines:
+        return [ctx.p(f"7. Phí, lệ phí: {vn_money(d.fee_amount)}")] if d.fee_amount else []
+    total = sum(line.amount for line in lines)
+    out = [ctx.p(f"7. Phí, lệ phí: {vn_money(total)}, gồm:")]
+    for line in lines:
+        text = esc(line.name) + (f" (mã {esc(line.code)})" if line.code else "")
+        text += f": {vn_money(line.amount)}"
+        if line.paid_at:
+            text += (
+                f"; đã nộp ngày {timezone.localtime(line.paid_at):%d/%m/%Y}"
+                f" ({esc(FeeMethod(line.method).label if line.method else '')})"
+            )
+        if line.receipt_number:
+            text += f", biên lai số {esc(line.receipt_number)}"
+        out.append(ctx.p(f"&nbsp;&nbsp;&nbsp;– {text}"))
+    return out
 
 
 # ---------------------------------------------------------------------------- 02

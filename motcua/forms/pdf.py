@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from motcua.core import numbers
 from motcua.forms.fonts import register_fonts
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -114,7 +115,8 @@ def vn_datetime(value: dt.datetime | None) -> str:
 
 
 def vn_money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    """``75.000 đồng`` (``motcua.core.numbers``, one format for pages, forms and exports)."""
+    return numbers.vn_money(amount)
 
 
 def heading(

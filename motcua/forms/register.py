@@ -15,7 +15,8 @@ from openpyxl.worksheet.page import PageMargins
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from motcua.dossiers.models import Dossier, Status
+from motcua.core.numbers import vn_money
+from motcua.dossiers.models import Dossier, FeeMethod, Status
 from motcua.forms.documents import place_of
 from motcua.forms.pdf import Document, Styles, esc, grid, heading, title
 from motcua.forms.selectors import FORM_TITLES, Period
@@ -69,6 +70,9 @@ def _register_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
             notes.append(
                 {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[d.timeliness]
             )
+        fee = _fee_note(d)
+        if fee:
+            notes.append(fee)
         contact = ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x)
         rows.append(
             [
@@ -88,6 +92,23 @@ def _register_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _fee_note(d: Dossier) -> str:
+    """The fees in the notes column: amount, and once paid how and the receipt numbers."""
+    lines = list(d.fees.all())  # prefetched
+    if not lines:
+        return f"Phí, lệ phí: {vn_money(d.fee_amount)}" if d.fee_amount else ""
+    text = f"Phí, lệ phí: {vn_money(sum(line.amount for line in lines))}"
+    paid = [line for line in lines if line.paid_at]
+    if paid:
+        methods = sorted({str(FeeMethod(line.method).label) for line in paid if line.method})
+        text += " (đã nộp" + (f": {', '.join(methods)}" if methods else "")
+        receipts = sorted({line.receipt_number for line in paid if line.receipt_number})
+        if receipts:
+            text += f"; biên lai số {', '.join(receipts)}"
+        text += ")"
+    return text
 
 
 def _period_text(period: Period) -> str:

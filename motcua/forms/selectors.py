@@ -92,12 +92,12 @@ class Period:
 
 def register_dossiers(*, user: Any, unit_code: str, period: Period) -> QuerySet[Dossier]:
     """Form 07: the dossiers received by a unit in a period, in reception order, within the
-    user's scope; events prefetched so a row never costs a query."""
+    user's scope; events and fee lines prefetched so a row never costs a query."""
     first, after = period.bounds()
     return (
         dossier_scope(user=user)
         .filter(unit__code=unit_code, received_at__gte=first, received_at__lt=after)
         .select_related("procedure", "unit", "step_unit")
-        .prefetch_related("events")
+        .prefetch_related("events", "fees")
         .order_by("received_at", "id")
     )

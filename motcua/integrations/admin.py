@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from motcua.integrations.models import NationalSync, Payment, SyncState
+from motcua.integrations.models import NationalSync, Payment, PaymentMismatch, SyncState
 
 
 @admin.register(Payment)
@@ -16,7 +16,64 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["provider", "status"]
     search_fields = ["reference", "provider_reference", "dossier__code"]
     raw_id_fields = ["dossier", "user"]
-    readonly_fields = ["reference", "provider_reference", "amount", "created_at", "completed_at"]
+    readonly_fields = [
+        "reference",
+        "provider_reference",
+        "amount",
+        "created_at",
+        "completed_at",
+        "message",
+        "receipt_number",
+        "receipt",
+        "checked_at",
+    ]
+
+
+class OpenMismatchFilter(admin.SimpleListFilter):
+    title = _("tình trạng")
+    parameter_name = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("Chưa xử lý")), ("0", _("Đã xử lý"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"0", "1"}:
+            return queryset.filter(resolved_at__isnull=self.value() == "1")
+        return queryset
+
+
+@admin.register(PaymentMismatch)
+class PaymentMismatchAdmin(admin.ModelAdmin):
+    """What the daily reconciliation with the payment platform found different."""
+
+    list_display = [
+        "found_at",
+        "dossier",
+        "payment",
+        "kind",
+        "local_amount",
+        "platform_amount",
+        "platform_status",
+        "resolved_at",
+    ]
+    list_filter = [OpenMismatchFilter, "kind"]
+    search_fields = ["dossier__code", "payment__reference", "payment__provider_reference"]
+    list_select_related = ["dossier", "payment"]
+    raw_id_fields = ["payment", "dossier", "resolved_by"]
+    readonly_fields = [
+        "payment",
+        "dossier",
+        "kind",
+        "local_amount",
+        "platform_amount",
+        "platform_status",
+        "detail",
+        "found_at",
+        "seen_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class FailingFilter(admin.SimpleListFilter):

@@ -12,3 +12,15 @@ class IntegrationsConfig(AppConfig):
         from motcua.integrations.dvcqg.sync import register
 
         register()
+        # The payment platform (issue 15): the e-receipt channel and the daily reconciliation.
+        from motcua.integrations.payments.receipts import register as register_receipts
+        from motcua.outbox.scheduler import register_job
+
+        register_receipts()
+        register_job(
+            "payment_reconcile",
+            "motcua.integrations.payments.reconcile.payment_reconcile_job",
+            label="Đối soát giao dịch với nền tảng thanh toán",
+            cron={"hour": "1", "minute": "15"},
+            slot_format="%Y-%m-%d",
+        )

@@ -388,6 +388,7 @@ def _downloadable(dossier: Dossier, attachment: Attachment) -> bool:
         AttachmentKind.DOCUMENT,
         AttachmentKind.SUPPLEMENT,
         AttachmentKind.FORM,
+        AttachmentKind.RECEIPT,
     }
 
 
@@ -553,11 +554,12 @@ def my_payment(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _my_dossier(request, code)
     provider = payment_provider()
     failure = ""
+    status = 200
     if request.method == "POST":
         try:
             _payment, url = payment_start(dossier=dossier, user=request.user, provider=provider)
         except PaymentError as exc:
-            failure = exc.message
+            failure, status = exc.message, exc.status_code
         else:
             return redirect(url)
     elif dossier.status != Status.AWAITING_PAYMENT:
@@ -567,7 +569,7 @@ def my_payment(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "portal/citizen/payment.html",
         {"dossier": dossier, "provider": provider, "failure": failure},
-        status=409 if failure else 200,
+        status=status,
     )
 
 

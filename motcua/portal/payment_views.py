@@ -3,6 +3,8 @@ provider sends the citizen back to, and the provider's server-to-server callback
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -46,13 +48,21 @@ def sandbox_gateway(request: HttpRequest, reference: str) -> HttpResponse:
 def payment_return(request: HttpRequest) -> HttpResponse:
     params = {k: str(v) for k, v in request.GET.items()}
     try:
-        payment = payment_settle(params=params)
+        payment = payment_settle(params=params, source="return")
     except PaymentError as exc:
         return render(
             request, "portal/citizen/payment_failed.html", {"message": exc.message}, status=400
         )
     code = payment.dossier.code
-    if payment.status == PaymentStatus.PAID:
+    if payment.status == PaymentStatus.PENDING:
+        messages.info(
+            request,
+            _(
+                "Nền tảng thanh toán chưa xác nhận giao dịch; "
+                "hồ sơ sẽ được cập nhật khi có kết quả."
+            ),
+        )
+    elif payment.status == PaymentStatus.PAID:
         messages.success(request, _("Thanh toán thành công. Hồ sơ tiếp tục được xử lý."))
     else:
         messages.warning(request, _("Bạn đã hủy thanh toán; có thể thanh toán lại bất cứ lúc nào."))
@@ -65,10 +75,31 @@ def payment_callback(request: HttpRequest, provider: str) -> JsonResponse:
     active = payment_provider()
     if active.name != provider:
         raise Http404
-    try:
-        payment = payment_settle(
-            params={k: str(v) for k, v in request.POST.items()}, provider=active
+    params = _callback_params(request)
+    if params is None:
+        return JsonResponse(
+            {"ok": False, "detail": _("Nội dung thông báo không hợp lệ (cần form hoặc JSON).")},
+            status=400,
         )
+    try:
+        payment = payment_settle(params=params, provider=active, source="callback")
     except PaymentError as exc:
+        # A forged MAC, another merchant, an unknown order: refused, nothing changed.
         return JsonResponse({"ok": False, "detail": exc.message}, status=400)
+    # A repeated or late callback is answered as a success: the platform stops resending.
     return JsonResponse({"ok": True, "status": payment.status})
+
+
+def _callback_params(request: HttpRequest) -> dict[str, str] | None:
+    """The callback's fields: form-encoded, or a JSON object of strings and numbers."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(body, dict) or len(body) > 50:
+            return None
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in body.values()):
+            return None
+        return {str(k): str(v) for k, v in body.items()}
+    return {k: str(v) for k, v in request.POST.items()}

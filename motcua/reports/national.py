@@ -129,8 +129,17 @@ class NationalReplay:
             event["action"] == "confirm-payment"
             and self.fact is not None
             and self.fact.paid_online_day is None
-            and event.get("actor_id") is not None
-            and event.get("actor_id") == self.applicant_user_id
+            and (
+                # DuocThanhToanTrucTuyen as the payment recorded it (1 national platform,
+                # 2 the province's gateway); before fee methods, the applicant's own confirm.
+                data.get("online") in (1, 2)
+                or (
+                    "online" not in data
+                    and data.get("method") in (None, "national", "gateway")
+                    and event.get("actor_id") is not None
+                    and event.get("actor_id") == self.applicant_user_id
+                )
+            )
         ):
             self.fact.paid_online_day = self.local_day(at)
         day = self.local_day(at)

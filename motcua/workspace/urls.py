@@ -1,7 +1,7 @@
 from django.urls import path
 
 from motcua.integrations.population import views as population
-from motcua.workspace import guide, intake, views, views_auth
+from motcua.workspace import guide, intake, payments, views, views_auth
 
 app_name = "workspace"
 urlpatterns = [
@@ -23,6 +23,12 @@ urlpatterns = [
     path("ho-so/<str:code>/to-khai.pdf", views.eform_pdf, name="eform_pdf"),
     path("so-theo-doi/", views.register_view, name="register"),
     path("phan-cong/", views.workload_view, name="workload"),
+    path("doi-soat-thanh-toan/", payments.payment_mismatches, name="payment_mismatches"),
+    path(
+        "doi-soat-thanh-toan/<int:pk>/",
+        payments.payment_mismatch_close,
+        name="payment_mismatch_close",
+    ),
     path("huong-dan/", guide.guide_index, name="guide"),
     path("huong-dan/anh/<str:name>", guide.guide_image, name="guide_image"),
     path("huong-dan/<str:slug>/", guide.guide_page, name="guide_page"),

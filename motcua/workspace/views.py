@@ -40,6 +40,7 @@ from motcua.dossiers.lifecycle import ACTION_LABELS, TRANSITIONS, Action
 from motcua.dossiers.models import (
     AttachmentKind,
     Dossier,
+    FeeMethod,
     Outcome,
     ReturnMethod,
     Status,
@@ -372,6 +373,11 @@ def _parse_action(action: Action, post: Any) -> tuple[dict[str, Any], dict[str, 
             errors["amount"] = [_("Nhập số tiền là số nguyên dương (đồng).")]
     if action == Action.CONFIRM_PAYMENT:
         params["reference"] = post.get("reference", "").strip()[:100]
+        params["receipt_number"] = post.get("receipt_number", "").strip()[:64]
+        if post.get("fee_method", "") in {FeeMethod.CASH, FeeMethod.TRANSFER}:
+            params["fee_method"] = post["fee_method"]
+        elif post.get("fee_method"):
+            errors["fee_method"] = [_("Chọn hình thức thu: tiền mặt hoặc chuyển khoản.")]
     if action == Action.EXTEND:
         try:
             day = iso_date(post.get("extended_date", ""))

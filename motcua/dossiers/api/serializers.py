@@ -14,6 +14,8 @@ from motcua.dossiers.models import (
     Channel,
     Dossier,
     DossierEvent,
+    FeeKind,
+    FeeMethod,
     Outcome,
     PaymentState,
     ReturnMethod,
@@ -98,10 +100,26 @@ class _StepSerializer(serializers.Serializer):
     unit = serializers.CharField(allow_null=True, help_text="Mã đơn vị đang giữ bước")
 
 
+class _FeeLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FeeKind.choices, help_text="fee lệ phí, charge phí")
+    code = serializers.CharField(allow_blank=True, help_text="Mã phí, lệ phí")
+    name = serializers.CharField()
+    amount = serializers.IntegerField(help_text="đồng")
+    method = serializers.CharField(allow_blank=True, help_text="Hình thức thu; rỗng khi chưa nộp")
+    paid_at = serializers.DateTimeField(allow_null=True)
+    receipt_number = serializers.CharField(allow_blank=True)
+    receipt = serializers.IntegerField(allow_null=True, help_text="Tệp biên lai (id tệp đính kèm)")
+
+
 class _FeeSerializer(serializers.Serializer):
     amount = serializers.IntegerField(help_text="Số tiền phải nộp (đồng)")
     state = serializers.ChoiceField(choices=PaymentState.choices)
     paid_at = serializers.DateTimeField(allow_null=True)
+    lines = _FeeLineSerializer(
+        many=True,
+        required=False,
+        help_text="Các khoản phí, lệ phí (khi trả về một hồ sơ, không có trong danh sách)",
+    )
 
 
 _DOSSIER_EXAMPLE = {
@@ -157,6 +175,22 @@ _DOSSIER_EXAMPLE = {
 @extend_schema_serializer(
     examples=[OpenApiExample("Hồ sơ vừa tiếp nhận tại quầy", value=_DOSSIER_EXAMPLE)]
 )
+def _fee_lines(d: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": f.kind,
+            "code": f.code,
+            "name": f.name,
+            "amount": f.amount,
+            "method": f.method,
+            "paid_at": local_iso(f.paid_at),
+            "receipt_number": f.receipt_number,
+            "receipt": f.receipt_id,
+        }
+        for f in d.fees.all()
+    ]
+
+
 class DossierSerializer(serializers.Serializer):
     """The dossier as CONTRACT.md §2 names it; timestamps in local time with offset.
 
@@ -246,7 +280,8 @@ class DossierSerializer(serializers.Serializer):
                 "amount": d.fee_amount,
                 "state": d.payment_state,
                 "paid_at": local_iso(d.paid_at),
-            },
+            }
+            | ({"lines": _fee_lines(d)} if self.context.get("with_fees") else {}),
             "eform": d.eform_data,
             "supplement_due_at": local_iso(d.supplement_due_at),
             "supplement_count": d.supplement_count,
@@ -358,6 +393,14 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="confirm-payment: số biên lai hoặc mã giao dịch",
+    )
+    fee_method = serializers.ChoiceField(
+        choices=FeeMethod.choices,
+        required=False,
+        help_text="confirm-payment: hình thức thu (mặc định cash, tiền mặt tại quầy)",
+    )
+    receipt_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="confirm-payment: số biên lai"
     )
     deadline = serializers.DateField(
         required=False,

@@ -105,6 +105,11 @@ class ErrorSerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="Trạng thái hiện tại")
 
 
+def _one(request: Request) -> dict[str, Any]:
+    """One dossier (create, detail, action): the same answer, with its fee lines."""
+    return _context(request) | {"with_fees": True}
+
+
 def _context(request: Request) -> dict[str, Any]:
     """What the dossier serializer needs to name the allowed actions: the user's roles,
     read once per request (not once per dossier)."""
@@ -193,7 +198,7 @@ class DossierListCreateView(APIView):
             eform=data.get("eform"),
         )
         response = Response(
-            DossierSerializer(dossier, context=_context(request)).data,
+            DossierSerializer(dossier, context=_one(request)).data,
             status=status.HTTP_201_CREATED,
         )
         if not created:
@@ -208,7 +213,7 @@ class DossierDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
         dossier = dossier_get(user=request.user, code=code)
         personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="api")
-        return Response(DossierSerializer(dossier, context=_context(request)).data)
+        return Response(DossierSerializer(dossier, context=_one(request)).data)
 
 
 class DossierHistoryView(APIView):
@@ -321,7 +326,7 @@ class DossierActionView(APIView):
             version=version,
             note=note,
         )
-        return Response(DossierSerializer(dossier, context=_context(request)).data)
+        return Response(DossierSerializer(dossier, context=_one(request)).data)
 
 
 # One example request body per action (CONTRACT.md §2): what a client sends.

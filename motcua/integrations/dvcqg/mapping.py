@@ -227,8 +227,23 @@ def _files(r: dict[str, Any], c: Codes) -> list[dict[str, Any]]:
     return out
 
 
+ONLINE_METHODS = {"national", "gateway"}  # FeeMethod values collected online
+
+
 def _fees(r: dict[str, Any], c: Codes) -> list[dict[str, Any]]:
     method = 2 if r.get("payment_channel") else 1  # HinhThucThu: 1 tại quầy, 2 trực tuyến
+    if r.get("fees"):
+        # The dossier's own fee lines (issue 15): name, code, amount and how each was paid.
+        return [
+            {
+                "TenPhiLePhi": line["name"],
+                "MaPhiLePhi": line["code"] or (c.charge if line["kind"] == "charge" else c.fee),
+                "HinhThucThu": 2 if line.get("method") in ONLINE_METHODS else method,
+                "Gia": int(line["amount"]),
+                "LoaiPhiLePhi": FEE_KINDS.get(line["kind"], 1),
+            }
+            for line in r["fees"]
+        ]
     out = []
     if r.get("fee_amount"):
         out.append(
@@ -325,7 +340,8 @@ DOSSIER_FIELDS: list[Row] = [
     Row("DuocThanhToanTrucTuyen", "0 not online, 1 national platform, 2 province gateway",
         lambda r, c: int(r.get("payment_channel") or 0), "int:0-2"),
     Row("TaiLieuNop", "document and supplement files, signed links", _files),
-    Row("DanhSachLePhi", "fee (dossier amount, procedure fee code) and charge", _fees),
+    Row("DanhSachLePhi", "the dossier's fee lines (else its amount and the catalogue's charge)",
+        _fees),
     Row("DanhSachHoSoBoSung", "supplement requests and answers", _supplements),
     Row("DanhSachGiayToKetQua", "result files with the procedure's result code", _results),
 ]  # fmt: skip

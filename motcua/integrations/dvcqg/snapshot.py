@@ -153,8 +153,23 @@ def dossier_snapshot(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
                 "from_store": bool(inbound.get("from_store")),
             }
         )
-    payment_channel = 0
-    if dossier.paid_at is not None:
+    # DuocThanhToanTrucTuyen: how the fee lines were collected (1 the national payment
+    # platform, 2 the province's gateway, 0 at the counter or not paid).
+    fees = [
+        {
+            "kind": f.kind,
+            "code": f.code,
+            "name": f.name,
+            "amount": f.amount,
+            "method": f.method,
+            "paid_at": iso(f.paid_at),
+            "receipt_number": f.receipt_number,
+        }
+        for f in dossier.fees.all()
+    ]
+    methods = {f["method"] for f in fees if f["paid_at"]}
+    payment_channel = 1 if "national" in methods else 2 if "gateway" in methods else 0
+    if dossier.paid_at is not None and not fees:
         from motcua.integrations.models import Payment, PaymentStatus
 
         paid = Payment.objects.filter(dossier_id=dossier.pk, status=PaymentStatus.PAID).first()
@@ -201,6 +216,7 @@ def dossier_snapshot(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         "fee_amount": dossier.fee_amount,
         "payment_state": dossier.payment_state,
         "payment_channel": payment_channel,
+        "fees": fees,
         "supplements": _supplements(events),
         "files": files,
     }

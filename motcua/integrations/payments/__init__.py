@@ -1,7 +1,8 @@
 """The payment-provider interface (docs/payments.md) and the provider in use.
 
-A provider is chosen by ``settings.MOTCUA_PAYMENT_PROVIDER`` (a dotted path to a class;
-default: the built-in sandbox, which moves no money)."""
+A provider is chosen by ``settings.MOTCUA_PAYMENT_PROVIDER``: ``sandbox`` (the default, the
+built-in sandbox, which moves no money), ``national`` (the national payment platform,
+``payments.national``) or a dotted path to a class."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 DEFAULT_PROVIDER = "motcua.integrations.payments.sandbox.SandboxProvider"
+# Short names accepted by MOTCUA_PAYMENT_PROVIDER besides a dotted path.
+PROVIDERS = {
+    "sandbox": DEFAULT_PROVIDER,
+    "national": "motcua.integrations.payments.national.NationalPaymentProvider",
+}
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,16 @@ class PaymentOutcome:
     amount: int | None = None
     message: str = ""
     raw: dict[str, str] = field(default_factory=dict)
+    # The provider has not decided yet (the citizen came back before paying): nothing changes.
+    pending: bool = False
 
 
 class PaymentVerificationError(Exception):
     """The return or callback parameters were not signed by the provider."""
+
+
+class PaymentUnavailable(Exception):
+    """The provider is not configured, down, slow or refused the call: try again later."""
 
 
 @runtime_checkable
@@ -61,5 +73,6 @@ class PaymentProvider(Protocol):
 
 def payment_provider() -> PaymentProvider:
     path = getattr(settings, "MOTCUA_PAYMENT_PROVIDER", "") or DEFAULT_PROVIDER
+    path = PROVIDERS.get(path, path)
     provider: PaymentProvider = import_string(path)()
     return provider

@@ -39,6 +39,7 @@ class SandboxProvider:
     name = "sandbox"
     label: StrOrPromise = _("THANH TOÁN THỬ NGHIỆM")
     is_test = True
+    fee_method = "gateway"  # recorded as the province's gateway (DuocThanhToanTrucTuyen 2)
 
     def start(self, request: PaymentRequest) -> str:
         return reverse("portal:sandbox_gateway", kwargs={"reference": request.reference})

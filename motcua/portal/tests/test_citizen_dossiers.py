@@ -153,7 +153,7 @@ def test_payment_through_the_sandbox_confirms_the_payment(
     dossier = to_payment(place, submit(place), amount=50000)
     page = citizen_client.get(f"/ho-so-cua-toi/{dossier.code}/thanh-toan/")
     assert "THANH TOÁN THỬ NGHIỆM" in _html(page)
-    assert "50000 đồng" in _html(page)
+    assert "50.000 đồng" in _html(page)  # money as Vietnamese write it (core.numbers)
 
     start = citizen_client.post(f"/ho-so-cua-toi/{dossier.code}/thanh-toan/")
     assert start.status_code == 302
