@@ -155,12 +155,16 @@ class RemoteSigner(signers.Signer):
         )
         self.url, self.unit = url, unit
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
         cert = self.signing_cert
         assert cert is not None
         bits = cert.public_key.bit_size
         if dry_run:  # pyHanko sizes the signature placeholder
-            return bytes((bits + 7) // 8 if cert.public_key.algorithm == "rsa" else 2 * bits // 8 + 9)
+            return bytes(
+                (bits + 7) // 8 if cert.public_key.algorithm == "rsa" else 2 * bits // 8 + 9
+            )
         async with httpx.AsyncClient(timeout=settings.MOTCUA_SIGNING_TIMEOUT) as client:
             try:
                 response = await client.post(
@@ -218,4 +222,4 @@ DEVICES: dict[str, type] = {"pkcs12": Pkcs12Device, "pkcs11": Pkcs11Device, "rem
 def signing_device() -> SigningDevice:
     name = settings.MOTCUA_SIGNING_DEVICE or "pkcs12"
     cls = DEVICES.get(name) or import_string(name)
-    return cls()  # type: ignore[no-any-return]
+    return cls()

@@ -35,10 +35,7 @@ from motcua.signing.trust import validation_context
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 FIELD_NAME = "MotCua"
 STAMP_TEXT = (
-    "Ký bởi: %(unit)s\n"
-    "Người ký: %(person)s\n"
-    "Thời gian ký: %(when)s\n"
-    "Quét mã QR để xác thực"
+    "Ký bởi: %(unit)s\nNgười ký: %(person)s\nThời gian ký: %(when)s\nQuét mã QR để xác thực"
 )
 
 
@@ -77,14 +74,14 @@ def level() -> str:
     return "PAdES-B-LT" if settings.MOTCUA_SIGNING_LTV else "PAdES-B-T"
 
 
-def _box(pdf: bytes) -> tuple[float, float, float, float]:
+def _box(pdf: bytes) -> tuple[int, int, int, int]:
     """Lower right of the first page, above the page number line."""
     reader = PdfFileReader(io.BytesIO(pdf))
     page = reader.root["/Pages"]["/Kids"][0]
-    x0, y0, x1, _ = (float(v) for v in page["/MediaBox"])
-    width, height = 250.0, 72.0
-    right = x1 - 42
-    return (right - width, y0 + 40, right, y0 + 40 + height)
+    _, y0, x1, _ = (float(v) for v in page["/MediaBox"])
+    width, height = 250, 72
+    right, bottom = int(x1) - 42, int(y0) + 40
+    return (right - width, bottom, right, bottom + height)
 
 
 def _link(writer: IncrementalPdfFileWriter, box: tuple[float, ...], url: str) -> None:
@@ -94,12 +91,8 @@ def _link(writer: IncrementalPdfFileWriter, box: tuple[float, ...], url: str) ->
         {
             generic.NameObject("/Type"): generic.NameObject("/Annot"),
             generic.NameObject("/Subtype"): generic.NameObject("/Link"),
-            generic.NameObject("/Rect"): generic.ArrayObject(
-                [generic.FloatObject(v) for v in box]
-            ),
-            generic.NameObject("/Border"): generic.ArrayObject(
-                [generic.NumberObject(0)] * 3
-            ),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box]),
+            generic.NameObject("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
             generic.NameObject("/A"): generic.DictionaryObject(
                 {
                     generic.NameObject("/S"): generic.NameObject("/URI"),

@@ -83,9 +83,12 @@ def certificate_add(
     pub = cert.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    if key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    ) != pub:
+    if (
+        key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        != pub
+    ):
         raise CertificateRefused("the private key does not belong to the certificate")
     der = cert.public_bytes(serialization.Encoding.DER)
     parsed = x509.Certificate.load(der)
@@ -99,9 +102,7 @@ def certificate_add(
             f"the certificate is valid only from {timezone.localtime(not_before):%d/%m/%Y}"
         )
     usage = parsed.key_usage_value
-    if usage is not None and not (
-        {"digital_signature", "non_repudiation"} & set(usage.native)
-    ):
+    if usage is not None and not ({"digital_signature", "non_repudiation"} & set(usage.native)):
         raise CertificateRefused("the certificate is not for digital signatures (key usage)")
     chain = [x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra]
     fingerprint = hashlib.sha256(der).hexdigest()
@@ -178,8 +179,10 @@ def _who(attachment: Attachment) -> tuple[Unit, Any, dt.datetime | None]:
             .order_by("-seq")
             .first()
         )
-        return dossier.step_unit or dossier.unit, event.actor if event else None, (
-            event.at if event else None
+        return (
+            dossier.step_unit or dossier.unit,
+            event.actor if event else None,
+            (event.at if event else None),
         )
     issued = getattr(attachment, "issued_form", None)
     event = (
@@ -248,7 +251,7 @@ def attachment_sign(*, attachment_id: int) -> str:
         locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if locked.sha256 != signature.original_sha256:
             return "changed meanwhile"
-        old_name = locked.file.name
+        old_name = str(locked.file.name)
         locked.sha256 = digest
         locked.size = len(signed)
         locked.file.save(locked.name, ContentFile(signed), save=False)

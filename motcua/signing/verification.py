@@ -29,14 +29,11 @@ logger = logging.getLogger(__name__)
 
 MESSAGES: dict[str, Any] = {
     "valid": _(
-        "Chữ ký số hợp lệ: tệp còn nguyên vẹn từ khi ký và chứng thư số của đơn vị ký "
-        "được tin cậy."
+        "Chữ ký số hợp lệ: tệp còn nguyên vẹn từ khi ký và chứng thư số của đơn vị ký được tin cậy."
     ),
     "tampered": _("Tệp đã bị sửa đổi sau khi ký: chữ ký số không còn khớp với nội dung tệp."),
     "unsigned": _("Tệp chưa được ký số."),
-    "untrusted": _(
-        "Chữ ký số không rõ nguồn: chứng thư số không do tổ chức được tin cậy cấp."
-    ),
+    "untrusted": _("Chữ ký số không rõ nguồn: chứng thư số không do tổ chức được tin cậy cấp."),
     "expired": _("Chứng thư số của người ký đã hết hạn, chữ ký số không còn giá trị."),
     "revoked": _("Chứng thư số của người ký đã bị thu hồi."),
     "invalid": _("Chữ ký số không hợp lệ."),

@@ -41,7 +41,11 @@ def _record(key: str | None) -> Signature | None:
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest, key: str | None = None) -> HttpResponse:
     record = _record(key)
-    context: dict[str, object] = {"key": key, "record": record, "max_mb": settings.MOTCUA_VERIFY_MAX_MB}
+    context: dict[str, object] = {
+        "key": key,
+        "record": record,
+        "max_mb": settings.MOTCUA_VERIFY_MAX_MB,
+    }
     status = 200 if key is None or record is not None else 404
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -15,9 +15,7 @@ from motcua.signing.tests.pki import PASSWORD, TestPKI
 
 
 def add_unit_certificate(province: Province, pki: TestPKI, label: str = "unit") -> Any:
-    return certificate_add(
-        unit=province.commune, p12=pki.p12(label), password=PASSWORD.decode()
-    )
+    return certificate_add(unit=province.commune, p12=pki.p12(label), password=PASSWORD.decode())
 
 
 def name_leader(province: Province) -> None:
