@@ -136,11 +136,16 @@ class Pkcs11Device:
         try:
             try:
                 signer = p11.PKCS11Signer(session, cert_label=label, key_label=label)
-                signer.signing_cert  # noqa: B018 - pulls the certificate now: a clear error
+                cert = signer.signing_cert  # pulled now: a missing key is a clear error
             except (PKCS11Error, Exception) as exc:
                 raise NoCertificate(
                     f"Thiết bị ký không có khóa và chứng thư nhãn {label!r} của {unit.name}."
                 ) from exc
+            from motcua.signing.trust import chain_for
+
+            # The token holds the unit's certificate; its CA chain comes from the trust
+            # anchors MotCua knows, so the signature carries the whole path.
+            signer.cert_registry.register_multiple(chain_for(cert))
             yield DeviceSigner(signer)
         finally:
             session.close()

@@ -43,6 +43,22 @@ def trust_material() -> tuple[list[x509.Certificate], list[x509.Certificate]]:
     return list(roots.values()), list(others.values())
 
 
+def chain_for(cert: x509.Certificate) -> list[x509.Certificate]:
+    """The known CA certificates above ``cert`` (for a device whose token holds only the
+    signer's certificate), nearest first; at most a few levels."""
+    roots, others = trust_material()
+    by_subject = {c.subject.dump(): c for c in [*others, *roots]}
+    chain: list[x509.Certificate] = []
+    current = cert
+    for _ in range(6):
+        issuer = by_subject.get(current.issuer.dump())
+        if issuer is None or issuer.sha256 == current.sha256:
+            break
+        chain.append(issuer)
+        current = issuer
+    return chain
+
+
 def validation_context(
     *, fetching: bool = False, moment: dt.datetime | None = None
 ) -> ValidationContext:
