@@ -6,7 +6,6 @@ exit 2."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,12 @@ UNIT = "000.00.00.H99"
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("var")
     assert run_motcua("migrate", data_dir=data_dir).returncode == 0
     imported = run_motcua("import-catalog", str(FIXTURE_CATALOG), data_dir=data_dir)
     assert imported.returncode == 0, imported.stderr
-    yield data_dir
+    return data_dir
 
 
 def add(
