@@ -6,7 +6,7 @@ PAdES-B-T with a time-stamping authority (``MOTCUA_SIGNING_TSA_URL``); PAdES-B-L
 addition, the OCSP responses and CRLs of the chain are fetched and embedded
 (``MOTCUA_SIGNING_LTV``), so the file still verifies after the certificate expires.
 
-The stamp is visible at the foot of the first page: the unit, the person who signed for it
+The stamp is visible at the foot of the last page: the unit, the person who signed for it
 with their title, the time in local 24-hour format and a QR code to the public verification
 page of this very file."""
 
@@ -60,10 +60,10 @@ def _font() -> GlyphAccumulatorFactory:
 def _style() -> QRStampStyle:
     return QRStampStyle(
         stamp_text=STAMP_TEXT,
-        text_box_style=TextBoxStyle(font=_font(), font_size=8, leading=10),
+        text_box_style=TextBoxStyle(font=_font(), font_size=7, leading=9),
         border_width=1,
         background=None,
-        innsep=4,
+        innsep=3,
         qr_inner_size=None,
     )
 
@@ -74,17 +74,19 @@ def level() -> str:
     return "PAdES-B-LT" if settings.MOTCUA_SIGNING_LTV else "PAdES-B-T"
 
 
-def _box(pdf: bytes) -> tuple[int, int, int, int]:
-    """Lower right of the first page, above the page number line."""
-    reader = PdfFileReader(io.BytesIO(pdf))
-    page = reader.root["/Pages"]["/Kids"][0]
-    _, y0, x1, _ = (float(v) for v in page["/MediaBox"])
-    width, height = 250, 72
-    right, bottom = int(x1) - 42, int(y0) + 40
-    return (right - width, bottom, right, bottom + height)
+def _place(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
+    """The last page (where the signature blocks end a document), lower right, just above
+    the page-number line of the forms."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    last = int(reader.root["/Pages"]["/Count"]) - 1
+    page, _ = reader.find_page_for_modification(last)
+    _, y0, x1, _ = (float(v) for v in page.get_object()["/MediaBox"])
+    width, height = 250, 54
+    right, bottom = int(x1) - 42, int(y0) + 33
+    return last, (right - width, bottom, right, bottom + height)
 
 
-def _link(writer: IncrementalPdfFileWriter, box: tuple[float, ...], url: str) -> None:
+def _link(writer: IncrementalPdfFileWriter, page_no: int, box: tuple[float, ...], url: str) -> None:
     """A link over the stamp to the verification page, for whoever reads the file on a
     screen (the QR code is for paper); in the signed revision, so the signature covers it."""
     link = generic.DictionaryObject(
@@ -102,7 +104,7 @@ def _link(writer: IncrementalPdfFileWriter, box: tuple[float, ...], url: str) ->
         }
     )
     ref = writer.add_object(link)
-    page_ref, _ = writer.find_page_for_modification(0)
+    page_ref, _ = writer.find_page_for_modification(page_no)
     page = page_ref.get_object()
     annots = page.get("/Annots")
     if isinstance(annots, generic.IndirectObject):
@@ -117,7 +119,7 @@ def _link(writer: IncrementalPdfFileWriter, box: tuple[float, ...], url: str) ->
 def pdf_sign(pdf: bytes, *, signer: signers.Signer, stamp: Stamp) -> bytes:
     """The PDF with one PAdES signature of ``signer`` and the visible stamp."""
     tsa = settings.MOTCUA_SIGNING_TSA_URL
-    box = _box(pdf)
+    page_no, box = _place(pdf)
     ltv = bool(settings.MOTCUA_SIGNING_LTV)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -136,10 +138,10 @@ def pdf_sign(pdf: bytes, *, signer: signers.Signer, stamp: Stamp) -> bytes:
         signer=signer,
         timestamper=timestamper,
         stamp_style=_style(),
-        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=0, box=box),
+        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page_no, box=box),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    _link(writer, box, stamp.url)
+    _link(writer, page_no, box, stamp.url)
     out = pdf_signer.sign_pdf(
         writer,
         appearance_text_params={
