@@ -33,13 +33,21 @@ def _folder() -> Path:
     return path
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """X.509 bounds a common name to 64 bytes of UTF-8 (Vietnamese letters take two or
+    three): long unit names are cut on a character boundary."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text.rstrip()
+
+
 def _name(common: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "MotCua demo"),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_LABEL),
-            x509.NameAttribute(NameOID.COMMON_NAME, common[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common)),
         ]
     )
 

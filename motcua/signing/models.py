@@ -3,8 +3,9 @@
 A unit's PKCS#12 file is not kept: ``motcua signing add-certificate`` opens it with the
 password from the environment, checks it, and stores the certificate, its chain and the
 private key (PKCS#8) in the database, the key encrypted at rest with the field keys of
-``motcua.core.crypto`` (Fernet under ``MOTCUA_SECRET_KEY``). A backup therefore carries the
-keys encrypted; whoever holds the secret key can sign. Units whose key must never leave a
+``motcua.core.crypto`` (Fernet under ``MOTCUA_SECRET_KEY``); whoever holds the database
+and the secret key can sign (a backup, like the personal data in it, holds the key
+decrypted and is its owner's only). Units whose key must never leave a
 device use PKCS#11 or a remote-signing service instead (docs/signing.md)."""
 
 from __future__ import annotations

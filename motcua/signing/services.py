@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -213,13 +213,17 @@ def attachment_sign(*, attachment_id: int) -> str:
     if existing is not None and existing.status == SignatureStatus.SIGNED:
         return "signed"
     unit, actor, _ = _who(attachment)
-    signature = existing or Signature.objects.create(
-        attachment=attachment,
-        dossier=attachment.dossier,
-        unit=unit,
-        token=secrets.token_urlsafe(16),
-        original_sha256=attachment.sha256,
-    )
+    try:
+        with transaction.atomic():
+            signature = existing or Signature.objects.create(
+                attachment=attachment,
+                dossier=attachment.dossier,
+                unit=unit,
+                token=secrets.token_urlsafe(16),
+                original_sha256=attachment.sha256,
+            )
+    except IntegrityError:
+        return "taken"  # another worker is signing this file (queued twice: filed, resolved)
     with attachment.file.open("rb") as handle:
         original = handle.read()
     if hashlib.sha256(original).hexdigest() != attachment.sha256:

@@ -29,6 +29,9 @@ def test_the_demo_ca_is_labelled_cached_and_its_results_verify(
     settings.MOTCUA_SIGNING_TSA_URL = ""
     settings.MOTCUA_SIGNING_LTV = False
 
+    long_name = "Ủy ban nhân dân xã Thượng Lâm Đường Hưng, huyện Thạch Thành, tỉnh Thanh Hóa"
+    Unit.objects.filter(pk=province.commune2.pk).update(name=long_name)  # > 64 bytes
+
     made = demo_certificates()
     ca = (tmp_path / "signing" / "demo" / "ca.pem").read_bytes()
     again = demo_certificates()
