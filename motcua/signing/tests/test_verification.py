@@ -217,3 +217,22 @@ def test_the_page_in_english(issued: Any) -> None:
     response = client.post("/xac-thuc/", {"file": SimpleUploadedFile("kq.pdf", read(result))})
 
     assert "The digital signature is valid" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_verdict_page_reads_as_plain_vietnamese(issued: Any) -> None:
+    from django.utils.html import strip_tags
+
+    from motcua.core.textcheck import text_problems
+
+    _, result = issued
+    signature = Signature.objects.get(attachment=result)
+
+    response = Client().post(
+        f"/xac-thuc/{signature.token}/", {"file": SimpleUploadedFile("kq.pdf", read(result))}
+    )
+
+    html = response.content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    flat = " ".join(strip_tags(main).split())
+    assert text_problems(flat) == []
