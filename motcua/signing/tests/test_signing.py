@@ -174,3 +174,21 @@ def test_without_a_tsa_the_signature_is_pades_b_b(
     assert status.bottom_line
     assert status.timestamp_validity is None
     assert "/DSS" not in reader.root
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_which_files_are_signed(
+    province: Province,  # noqa: F811
+    signing: TestPKI,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.test import Client
+
+    add_unit_certificate(province, signing)
+    dossier, _ = resolved_with_result(province, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(province.users["leader"])
+
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+
+    assert page.count("đã ký số") >= 2  # the result and the receipt (form 01)
