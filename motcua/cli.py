@@ -41,6 +41,8 @@ COMMANDS = {
     "purge-counters": "delete expired rate-limit and lockout counters (run daily)",
     # issue 12 (search): nightly, or by hand after a history import
     "refresh-popularity": "count each procedure's dossiers of the last year (search ranking)",
+    # issue 16: signed results and forms
+    "signing": "signing certificates: add-certificate UNIT_CODE FILE.p12, list, retry",
     "manage": "run any Django management command",
 }
 

@@ -119,6 +119,8 @@ if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # --- issue 13 (rules): citizen feedback (phản ánh, kiến nghị) ---
 INSTALLED_APPS += ["motcua.feedback"]
+# issue 16: signed results and forms, public verification
+INSTALLED_APPS += ["motcua.signing"]
 
 MIDDLEWARE = [
     "motcua.core.metrics.MetricsMiddleware",  # issue 17: request latency by route
@@ -429,6 +431,32 @@ MOTCUA_POPULATION_RATE = env("MOTCUA_POPULATION_RATE", "30/h")  # per officer
 MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
 # Public feedback form: submissions per client.
 MOTCUA_FEEDBACK_RATE = env("MOTCUA_FEEDBACK_RATE", "5/min")
+# --- issue 16: signed results and forms (docs/signing.md) ---
+# Where the units' keys are: "pkcs12" (certificates added with `motcua signing
+# add-certificate`, keys encrypted in the database), "pkcs11" (a hardware token or HSM), or
+# "remote" (a remote-signing service over HTTP).
+MOTCUA_SIGNING_DEVICE = env("MOTCUA_SIGNING_DEVICE", "pkcs12")
+# A time-stamping authority (RFC 3161); empty: no timestamp (PAdES-B-B).
+MOTCUA_SIGNING_TSA_URL = env("MOTCUA_SIGNING_TSA_URL")
+# Fetch OCSP responses and CRLs named in the certificates and embed them (PAdES-B-LT with a
+# TSA). Off by default: it talks to the outside.
+MOTCUA_SIGNING_LTV = env_bool("MOTCUA_SIGNING_LTV", False)
+MOTCUA_SIGNING_TIMEOUT = env_int("MOTCUA_SIGNING_TIMEOUT", 20)
+# Extra trusted root certificates (PEM/DER files) for verification and revocation checks.
+MOTCUA_SIGNING_TRUST_DIR = env("MOTCUA_SIGNING_TRUST_DIR", str(DATA_DIR / "signing" / "trust"))
+# PKCS#11: the module (e.g. /usr/lib/softhsm/libsofthsm2.so), the token label, the user PIN;
+# each unit's key and certificate on the token carry the label in MOTCUA_PKCS11_KEY_LABEL
+# ("{unit}" is replaced by the unit code).
+MOTCUA_PKCS11_MODULE = env("MOTCUA_PKCS11_MODULE")
+MOTCUA_PKCS11_TOKEN = env("MOTCUA_PKCS11_TOKEN")
+MOTCUA_PKCS11_PIN = env("MOTCUA_PKCS11_PIN")
+MOTCUA_PKCS11_KEY_LABEL = env("MOTCUA_PKCS11_KEY_LABEL", "{unit}")
+# A remote-signing service (docs/signing.md, "Remote signing").
+MOTCUA_SIGNING_REMOTE_URL = env("MOTCUA_SIGNING_REMOTE_URL").rstrip("/")
+MOTCUA_SIGNING_REMOTE_TOKEN = env("MOTCUA_SIGNING_REMOTE_TOKEN")
+# The public verification: checks per client, and the largest file taken.
+MOTCUA_VERIFY_RATE = env("MOTCUA_VERIFY_RATE", "20/min")
+MOTCUA_VERIFY_MAX_MB = env_int("MOTCUA_VERIFY_MAX_MB", 20)
 # --- Security hardening (issue 11) ---------------------------------------------------------
 # One sign-in policy for every door: the only authentication backend applies the lockout.
 AUTHENTICATION_BACKENDS = [

@@ -28,6 +28,8 @@ urlpatterns = [
     path("phan-anh/", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("cong-khai/", include("motcua.reports.public_urls")),
+    # issue 16: public verification of signed results and forms
+    path("xac-thuc/", include("motcua.signing.urls")),
     # --- issue 12: the demo's mailbox (demo mode only) and the favicon ------------------
     path("hop-thu-demo/", demo_mailbox, name="demo_mailbox"),
     # --- issue 17: operations (Prometheus metrics, readiness) ---------------------------

@@ -35,4 +35,6 @@ urlpatterns = [
     path("", include("motcua.integrations.dvcqg.urls")),
     # issue 13 (rules): citizen feedback
     path("", include("motcua.feedback.api.urls")),
+    # issue 16: verification of signed PDFs
+    path("", include("motcua.signing.api_urls")),
 ]

@@ -278,7 +278,10 @@ def _render_dossier(
     steps = steps_of(dossier)
     action_labels = {a: ACTION_LABELS[Action(a)] for a in actions}
     forms = forms_reached(dossier, events)
-    attachments = list(dossier_attachments(dossier=dossier).select_related("uploaded_by"))
+    # issue 16: with each file's signature (one join), for the "signed" badge
+    attachments = list(
+        dossier_attachments(dossier=dossier).select_related("uploaded_by", "signature")
+    )
     names = {item.get("index"): item.get("name") for item in dossier.documents}
     for a in attachments:
         a.document_name = names.get(a.document_index, "")  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from motcua.accounts.models import CitizenProfile
 from motcua.dossiers.models import Dossier
+from motcua.signing.models import SigningCertificate
 
 TABLES: list[tuple[Any, list[str], dict[str, str]]] = [
     (
@@ -18,6 +19,8 @@ TABLES: list[tuple[Any, list[str], dict[str, str]]] = [
         {"applicant_phone_hash": "applicant_phone", "applicant_id_hash": "applicant_id_number"},
     ),
     (CitizenProfile, ["id_number", "phone", "address"], {"phone_hash": "phone"}),
+    # issue 16: the units' signing keys (docs/signing.md)
+    (SigningCertificate, ["key_pem"], {}),
 ]
 
 

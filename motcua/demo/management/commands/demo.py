@@ -27,6 +27,11 @@ class Command(BaseCommand):
             self.stdout.write("Đang nạp dữ liệu mẫu (loading demo data)…")
             report = demo_load()
             self.stdout.write(report.summary())
+        # issue 16: the labelled demo CA and a certificate per unit (cached in the data dir)
+        from motcua.signing.demo import DEMO_CA_NAME, demo_certificates
+
+        if demo_certificates():
+            self.stdout.write(f"Chứng thư số thử nghiệm của các đơn vị: {DEMO_CA_NAME}")
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write("")
         self.stdout.write("MotCua demo")
