@@ -39,6 +39,8 @@ COMMANDS = {
     "purge-counters": "delete expired rate-limit and lockout counters (run daily)",
     # issue 12 (search): nightly, or by hand after a history import
     "refresh-popularity": "count each procedure's dossiers of the last year (search ranking)",
+    # issue 16 (archive)
+    "archive": "archive packages of closed dossiers: export --before DATE DIR, verify DIR",
     "manage": "run any Django management command",
 }
 

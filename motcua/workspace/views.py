@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.calendars.selectors import working_calendar
 from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_label
+from motcua.archive.models import ArchivePackage
 from motcua.core.services import personal_data_viewed
 from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
@@ -289,6 +290,8 @@ def _render_dossier(
         "workspace/dossier_detail.html",
         {
             "dossier": dossier,
+            # Exported to the archive (issue 16): where its package is, when last verified.
+            "archive_package": ArchivePackage.objects.filter(dossier=dossier).first(),
             "events": _history_rows(events, attachments),
             "attachments": attachments,
             "documents": [
@@ -549,9 +552,18 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
             AttachmentKind.RESULT,
         }:
             kind = AttachmentKind.DOCUMENT
+        digitised = (
+            request.POST.get("digitised") == "1" if request.POST.get("digitised_marked") else None
+        )
         try:
             attachment_add(
-                dossier=dossier, actor=officer(request), upload=upload, name=upload.name, kind=kind
+                dossier=dossier,
+                actor=officer(request),
+                upload=upload,
+                name=upload.name,
+                kind=kind,
+                digitised=digitised if kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
+                else False,
             )
         except DossierInvalid as exc:
             errors = _error_dict(exc)
@@ -570,6 +582,10 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
 def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     dossier = dossier_get(user=officer(request), code=code)
     attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+    # The applicant's files (their data store's too) are personal data: logged.
+    personal_data_viewed(
+        request=request, user=officer(request), dossiers=[dossier], channel="workspace"
+    )
     inline = request.GET.get("xem") == "1" and attachment.content_type in {
         "application/pdf",
         "image/png",

@@ -247,6 +247,7 @@ class DossierAttachmentsView(APIView):
             name=upload.name,
             kind=form.validated_data["kind"],
             document_index=form.validated_data.get("document_index"),
+            digitised=form.validated_data.get("digitised"),
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -258,6 +259,9 @@ class AttachmentDownloadView(APIView):
     def get(self, request: Request, code: str, attachment_id: int) -> FileResponse:
         dossier = dossier_get(user=request.user, code=code)
         attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
+        # A file of the applicant (their data store's too) is personal data: an officer's
+        # download is logged like a view of the record.
+        personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="api")
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
