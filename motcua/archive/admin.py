@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from motcua.archive.models import ArchivePackage
 
@@ -10,8 +13,8 @@ class ArchivePackageAdmin(admin.ModelAdmin):
     search_fields = ("dossier__code",)
     readonly_fields = [f.name for f in ArchivePackage._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -179,7 +179,7 @@ def package_build(dossier: Dossier, target: Path) -> None:
                 f"{dossier.code}: file {attachment.name} is missing from storage"
             ) from exc
         with source, destination.open("wb") as out:
-            for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            while chunk := source.read(1024 * 1024):
                 digest.update(chunk)
                 out.write(chunk)
         if digest.hexdigest() != attachment.sha256:
@@ -216,8 +216,7 @@ def package_problems(path: Path) -> list[str]:
         bag = bagit.Bag(str(path))
         bag.validate(processes=1)
     except bagit.BagValidationError as exc:
-        details = [str(d) for d in getattr(exc, "details", [])][:10]
-        return details or [str(exc)]
+        return _which_files(bag, path) or [str(exc)]
     except bagit.BagError as exc:
         return [str(exc)]
     try:
@@ -236,6 +235,28 @@ def package_problems(path: Path) -> list[str]:
     if record.get("history_head") != prev:
         return ["record: its last history hash does not match the history"]
     return []
+
+
+def _which_files(bag: bagit.Bag, path: Path, limit: int = 20) -> list[str]:
+    """The files that differ from the manifest, by name (bagit stops at the first failed
+    check, the byte count, without saying which file)."""
+    problems: list[str] = []
+    listed = {name for name, sums in bag.entries.items() if "sha256" in sums}
+    for name in sorted(listed):
+        sums = bag.entries[name]
+        file = path / name
+        if not file.is_file():
+            problems.append(f"{name} is missing")
+            continue
+        digest = hashlib.sha256()
+        with file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != sums["sha256"]:
+            problems.append(f"{name} has changed (SHA-256 differs)")
+    for name in sorted(set(bag.payload_files()) - listed):
+        problems.append(f"{name} was added")
+    return problems[:limit]
 
 
 def _bags(directory: Path) -> Iterator[Path]:

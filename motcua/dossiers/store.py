@@ -40,14 +40,15 @@ def store_files(*, user: Any) -> QuerySet[Attachment]:
 
 
 def store_list(*, user: Any, limit: int = 500) -> list[Attachment]:
-    """The store as shown: the same file (SHA-256) kept in several dossiers is listed
-    once, at its newest copy."""
-    seen: set[str] = set()
+    """The store as shown: the same document (SHA-256) handed in to several dossiers is
+    listed once, at its newest copy; a result is always listed as a result."""
+    seen: set[tuple[bool, str]] = set()
     out: list[Attachment] = []
     for attachment in store_files(user=user)[: limit * 2]:
-        if attachment.sha256 in seen:
+        key = (attachment.kind == AttachmentKind.RESULT, attachment.sha256)
+        if key in seen:
             continue
-        seen.add(attachment.sha256)
+        seen.add(key)
         out.append(attachment)
         if len(out) >= limit:
             break

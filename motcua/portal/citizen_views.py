@@ -619,7 +619,7 @@ def my_rating(request: HttpRequest, code: str) -> HttpResponse:
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
 def my_store(request: HttpRequest) -> HttpResponse:
-    """"Kho dữ liệu của tôi": the owner's results and earlier documents (docs/data-store.md)."""
+    """ "Kho dữ liệu của tôi": the owner's results and earlier documents (docs/data-store.md)."""
     files = store_list(user=request.user)
     return render(
         request,

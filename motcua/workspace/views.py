@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.archive.models import ArchivePackage
 from motcua.calendars.selectors import working_calendar
 from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_label
-from motcua.archive.models import ArchivePackage
 from motcua.core.services import personal_data_viewed
 from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
@@ -562,7 +562,8 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
                 upload=upload,
                 name=upload.name,
                 kind=kind,
-                digitised=digitised if kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
+                digitised=digitised
+                if kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
                 else False,
             )
         except DossierInvalid as exc:
