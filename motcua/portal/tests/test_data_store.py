@@ -79,6 +79,7 @@ def test_the_store_lists_the_owners_results_and_documents_only(
     html = _html(citizen_client.get("/kho-du-lieu/"))
 
     assert "Kho dữ liệu của tôi" in html
+    assert 'href="/kho-du-lieu/"' in _html(citizen_client.get("/ho-so-cua-toi/"))
     assert "KQ.G07.000122" in html
     assert f'href="/kho-du-lieu/{result.pk}/"' in html
     assert mine.code in html and pending.code in html
