@@ -276,7 +276,6 @@ class ExportReport:
         out = [f"{code}: written" for code in self.written]
         out += [f"{code}: replaced (the dossier changed since)" for code in self.replaced]
         out += [f"{code}: unchanged" for code in self.unchanged]
-        out += [f"{code}: FAILED — {why}" for code, why in self.failed]
         out.append(
             f"{len(self.written)} written, {len(self.replaced)} replaced, "
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed"
@@ -303,6 +302,9 @@ def archive_export_one(dossier: Dossier, directory: Path) -> str:
         staging.mkdir()
         package_build(dossier, staging)
         outcome = "written"
+        if final.exists() and not (final / "bagit.txt").exists():
+            # Never replace something that is not a package of ours.
+            raise ArchiveError(f"{final} exists and is not an archive package; move it away")
         if final.exists():
             same = (final / MANIFEST).exists() and (final / MANIFEST).read_bytes() == (
                 staging / MANIFEST

@@ -226,6 +226,22 @@ def test_the_weekly_recheck_finds_a_corrupted_package_and_status_reports_it(
     assert "archive      1 packages, 1 not intact" in out.getvalue()
 
 
+def test_export_never_replaces_a_directory_that_is_not_a_package(
+    province: Province, tmp_path: Path
+) -> None:
+    dossier = _returned(province)
+    (tmp_path / dossier.code).mkdir()
+    (tmp_path / dossier.code / "notes.txt").write_text("của người khác")
+
+    code, out, err = _run("export", "--before", BEFORE, str(tmp_path))
+
+    assert code == 1
+    assert f"{dossier.code}: FAILED" in err and "is not an archive package" in err
+    assert "1 failed" in out
+    assert (tmp_path / dossier.code / "notes.txt").read_text() == "của người khác"
+    assert not ArchivePackage.objects.exists()
+
+
 def test_a_moved_package_is_reported_by_the_recheck(province: Province, tmp_path: Path) -> None:
     dossier = _returned(province)
     _run("export", "--before", BEFORE, str(tmp_path))

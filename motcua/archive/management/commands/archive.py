@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 sys.exit(1)
             for line in report.lines():
                 self.stdout.write(line)
+            for code, why in report.failed:
+                self.stderr.write(f"{code}: FAILED — {why}")
             if report.failed:
                 sys.exit(1)
             return
