@@ -43,6 +43,8 @@ COMMANDS = {
     "refresh-popularity": "count each procedure's dossiers of the last year (search ranking)",
     # issue 16: signed results and forms
     "signing": "signing certificates: add-certificate UNIT_CODE FILE.p12, list, retry",
+    # issue 16 (archive)
+    "archive": "archive packages of closed dossiers: export --before DATE DIR, verify DIR",
     "manage": "run any Django management command",
 }
 

@@ -118,7 +118,7 @@ INSTALLED_APPS = [
 if os.environ.get("MOTCUA_TASKS_URL", "").startswith(("redis://", "rediss://")):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # --- issue 13 (rules): citizen feedback (phản ánh, kiến nghị) ---
-INSTALLED_APPS += ["motcua.feedback"]
+INSTALLED_APPS += ["motcua.feedback", "motcua.archive"]
 # issue 16: signed results and forms, public verification
 INSTALLED_APPS += ["motcua.signing"]
 
@@ -362,6 +362,10 @@ MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
 MOTCUA_MAX_DOSSIER_UPLOAD_MB = env_int("MOTCUA_MAX_DOSSIER_UPLOAD_MB", 0)
 # Most files one dossier may hold (issue 11).
 MOTCUA_MAX_DOSSIER_FILES = env_int("MOTCUA_MAX_DOSSIER_FILES", 50)
+# The archive of closed dossiers (issue 16, docs/archive.md): retention in years of a
+# procedure that sets none (0: permanent), and where the weekly re-check looks when a
+# package was exported elsewhere and moved.
+MOTCUA_ARCHIVE_RETENTION_YEARS = env_int("MOTCUA_ARCHIVE_RETENTION_YEARS", 10)
 # Staff sign-in: a second factor (TOTP) for leaders and administrators, lockout, idle timeout.
 MOTCUA_REQUIRE_TOTP = env_bool("MOTCUA_REQUIRE_TOTP", False)
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)

@@ -18,7 +18,7 @@ from django.db.models import Count, Sum
 from motcua.dossiers.errors import ActionForbidden, DossierError, DossierInvalid
 from motcua.dossiers.filecheck import FileRefused, file_check
 from motcua.dossiers.lifecycle import Actor
-from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, Status
+from motcua.dossiers.models import Attachment, AttachmentKind, Channel, Dossier, Status
 from motcua.dossiers.services import actor_kinds
 
 ALLOWED_TYPES = {
@@ -76,10 +76,16 @@ def attachment_add(
     kind: str = AttachmentKind.DOCUMENT,
     document_index: int | None = None,
     correction: bool = False,
+    digitised: bool | None = None,
+    from_national_store: bool = False,
+    reused: bool = False,
 ) -> Attachment:
     """Check who may attach, the size and the type; store the file; record it.
     ``correction``: the corrected result of a returned dossier, called by
-    ``services.dossier_correct`` once it checked the leader."""
+    ``services.dossier_correct`` once it checked the leader. ``digitised``: the file is a
+    scan of a paper handed in (the desk marks it at the counter); unsaid, a document an
+    officer attaches to a counter or postal dossier is one. A result gets the national
+    result code of its procedure (MaGiayToKetQua)."""
     if kind not in AttachmentKind.values:
         raise DossierInvalid(
             {"kind": [f"Loại tệp phải là một trong: {', '.join(AttachmentKind.values)}."]}
@@ -95,6 +101,13 @@ def attachment_add(
         raise DossierInvalid({"file": ["Hồ sơ đã kết thúc, không thể thêm tệp."]})
     kinds = actor_kinds(dossier, actor)
     staff = kinds & {Actor.DESK, Actor.SPECIALIST, Actor.LEADER, Actor.HOLDER, Actor.UNIT_ADMIN}
+    if digitised is None:
+        digitised = bool(
+            staff
+            and actor is not None
+            and dossier.channel != Channel.ONLINE
+            and kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
+        )
     if actor is not None and not staff:
         applicant_may = Actor.APPLICANT in kinds and dossier.status in {
             Status.SUBMITTED,
@@ -140,6 +153,10 @@ def attachment_add(
         sha256=digest.hexdigest(),
         content_type=mime,
         uploaded_by=actor,
+        digitised=digitised,
+        reused=reused,
+        from_national_store=from_national_store,
+        result_code=dossier.procedure.result_code if kind == AttachmentKind.RESULT else "",
     )
     # The file is written first: if the process dies before the row commits, what is left
     # is an unreferenced file, never a row pointing at nothing.
@@ -169,3 +186,47 @@ def _check_room(dossier: Dossier, size: int) -> None:
         raise AttachmentTooLarge("Tổng dung lượng tệp của hồ sơ vượt giới hạn.")
     if (totals["n"] or 0) + 1 > max_dossier_files():
         raise AttachmentTooLarge(f"Hồ sơ đã có tối đa {max_dossier_files()} tệp.")
+
+
+def attachment_reuse(
+    *,
+    dossier: Dossier,
+    actor: User,
+    source: Attachment,
+    document_index: int | None = None,
+) -> Attachment:
+    """The applicant reuses a file of their data store (a result of a resolved dossier, a
+    document they submitted before) in a new dossier instead of uploading it again: the new
+    attachment refers to the same stored file and SHA-256 (nothing is copied) and is marked
+    ``reused`` (indicator 4.3, DuocTaiSuDung). Only the owner's own files can be reused."""
+    from motcua.dossiers.store import store_files
+
+    if not store_files(user=actor).filter(pk=source.pk).exists():
+        raise DossierInvalid({"files": ["Tệp này không có trong kho dữ liệu của bạn."]})
+    kinds = actor_kinds(dossier, actor)
+    if Actor.APPLICANT not in kinds or dossier.status not in {
+        Status.SUBMITTED,
+        Status.SUPPLEMENT_REQUESTED,
+    }:
+        raise ActionForbidden("Bạn không được thêm tệp vào hồ sơ này lúc này.")
+    _check_room(dossier, source.size)
+    with transaction.atomic():
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).exists()
+        _check_room(dossier, source.size)
+        attachment = Attachment(
+            dossier=dossier,
+            kind=AttachmentKind.DOCUMENT,
+            document_index=document_index,
+            name=source.name,
+            size=source.size,
+            sha256=source.sha256,
+            content_type=source.content_type,
+            uploaded_by=actor,
+            reused=True,
+            reused_from=source,
+            digitised=source.digitised,
+            from_national_store=source.from_national_store,
+        )
+        attachment.file.name = source.file.name
+        attachment.save()
+    return attachment

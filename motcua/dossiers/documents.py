@@ -3,13 +3,13 @@ how many copies of which kind, and the files tied to each document (issue 13).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 
 from motcua.dossiers.errors import DossierInvalid
-from motcua.dossiers.models import AttachmentKind, Dossier
+from motcua.dossiers.models import Attachment, AttachmentKind, Dossier
 from motcua.procedures.models import ProcedureVersion
 from motcua.procedures.records import record_documents
 
@@ -75,31 +75,48 @@ def checklist_of(version: ProcedureVersion, case_code: str, received: Any) -> li
 
 
 def intake_files(
-    dossier: Dossier, actor: User | None, files: Sequence[tuple[int | None, Any]], size: int
+    dossier: Dossier,
+    actor: User | None,
+    files: Sequence[tuple[int | None, Any]],
+    size: int,
+    digitised: Collection[int | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Store the files handed in with the dossier, each tied to its required document
     (``None``: not tied to one); the intake event names them. A refused file refuses the
-    intake (the caller's transaction)."""
-    from motcua.dossiers.attachments import attachment_add
+    intake (the caller's transaction). A file given as an ``Attachment`` of the
+    applicant's data store is reused, not uploaded again. ``digitised``: the documents
+    whose files the desk marked as scans of the papers (None: the default of
+    ``attachment_add``)."""
+    from motcua.dossiers.attachments import attachment_add, attachment_reuse
 
     stored = []
     for index, upload in files:
         if index is not None and not 0 <= index < size:
             raise DossierInvalid({"files": [f"Tệp gắn với thành phần số {index + 1} không có."]})
-        attachment = attachment_add(
-            dossier=dossier,
-            actor=actor,
-            upload=upload,
-            name=getattr(upload, "name", None),
-            kind=AttachmentKind.DOCUMENT,
-            document_index=index,
-        )
+        if isinstance(upload, Attachment):
+            if actor is None:
+                raise DossierInvalid({"files": ["Chỉ chủ hồ sơ được dùng lại tệp trong kho."]})
+            attachment = attachment_reuse(
+                dossier=dossier, actor=actor, source=upload, document_index=index
+            )
+        else:
+            attachment = attachment_add(
+                dossier=dossier,
+                actor=actor,
+                upload=upload,
+                name=getattr(upload, "name", None),
+                kind=AttachmentKind.DOCUMENT,
+                document_index=index,
+                digitised=None if digitised is None else index in digitised,
+            )
         stored.append(
             {
                 "id": attachment.pk,
                 "document": index,
                 "name": attachment.name,
                 "sha256": attachment.sha256,
+                **({"reused": True} if attachment.reused else {}),
+                **({"digitised": True} if attachment.digitised else {}),
             }
         )
     return stored

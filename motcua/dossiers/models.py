@@ -302,6 +302,18 @@ class Attachment(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # Digitisation flags (Decision 766, indicators 4.2–4.4; DuocSoHoa, DuocTaiSuDung,
+    # DuocLayTuKhoDMQG of the national portal): a paper scanned at the counter, a file reused
+    # from the applicant's data store (``reused_from``: the same stored file and SHA-256),
+    # a file taken from the national data store.
+    digitised = models.BooleanField(_("bản số hóa"), default=False)
+    reused = models.BooleanField(_("dùng lại từ kho dữ liệu"), default=False)
+    from_national_store = models.BooleanField(_("lấy từ kho dữ liệu quốc gia"), default=False)
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reuses"
+    )
+    # A result's national result code (MaGiayToKetQua) from the procedure, when issued.
+    result_code = models.CharField(_("mã kết quả quốc gia"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

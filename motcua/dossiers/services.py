@@ -17,7 +17,7 @@ import contextvars
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -454,6 +454,7 @@ def dossier_intake(
     as_citizen: bool = False,
     eform: Any = None,
     files: Sequence[tuple[int | None, Any]] = (),
+    digitised_documents: Collection[int | None] | None = None,
 ) -> tuple[Dossier, bool]:
     """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
     counter or by post (status received, the clock starts now); a citizen submits online
@@ -546,7 +547,9 @@ def dossier_intake(
                 _start_clock(dossier, at, _calendar())
             dossier.save()
             fees_at_intake(dossier)
-            stored = _intake_files(dossier, actor, files, len(checklist))
+            stored = _intake_files(
+                dossier, actor, files, len(checklist), digitised=digitised_documents
+            )
             event = _append_event(
                 dossier,
                 action=Action.INTAKE.value,

@@ -41,6 +41,10 @@ class Status:
     channels: list[ChannelStatus] = field(default_factory=list)
     national_lag_seconds: float | None = None
     national_configured: bool = False
+    # Archive packages (issue 16): how many, how many not intact at their last check, when.
+    archive_packages: int = 0
+    archive_bad: int = 0
+    archive_checked_at: dt.datetime | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -154,8 +158,27 @@ def status_collect(*, now: dt.datetime | None = None) -> Status:
         status.problems.append(
             f"số liệu thống kê lệch {last_check.result} chỗ so với tính lại (motcua check-stats)"
         )
+    _archive(status)
     status.national_configured = bool(getattr(settings, "MOTCUA_DVCQG_URL", ""))
     national = by_name.get("dvcqg")
     if national is not None:
         status.national_lag_seconds = national.oldest_pending_seconds or 0.0
     return status
+
+
+def _archive(status: Status) -> None:
+    """The archive packages and the last integrity re-check (docs/archive.md)."""
+    from django.db.models import Max, Q
+
+    from motcua.archive.models import ArchivePackage
+
+    agg = ArchivePackage.objects.aggregate(
+        n=Count("id"), bad=Count("id", filter=Q(verified_ok=False)), at=Max("verified_at")
+    )
+    status.archive_packages = int(agg["n"] or 0)
+    status.archive_bad = int(agg["bad"] or 0)
+    status.archive_checked_at = agg["at"]
+    if status.archive_bad:
+        status.problems.append(
+            f"lưu trữ: {status.archive_bad} gói không còn toàn vẹn (motcua archive verify)"
+        )

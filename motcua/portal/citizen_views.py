@@ -39,6 +39,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.selectors import dossier_attachments, dossier_get, dossier_list
 from motcua.dossiers.services import dossier_supplement, dossier_withdraw
+from motcua.dossiers.store import store_file_get, store_list
 from motcua.integrations.models import Payment
 from motcua.integrations.payments import payment_provider
 from motcua.integrations.services import PaymentError, payment_start
@@ -246,6 +247,18 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
                 reverse=True,
             ):
                 wizard.file_drop(state, item.index, position)
+            chosen = request.POST.get(f"store_{item.index}", "")
+            if chosen:
+                # A file of the citizen's own data store, instead of an upload.
+                source = (
+                    store_file_get(user=request.user, attachment_id=int(chosen))
+                    if chosen.isdigit() and len(chosen) < 12
+                    else None
+                )
+                if source is None:
+                    errors[item.index] = _("Tệp này không có trong kho dữ liệu của bạn.")
+                elif not wizard.store_keep(state, item.index, source):
+                    errors[item.index] = _("Tệp này đã được chọn, hoặc giấy tờ đã đủ số tệp.")
             for upload in request.FILES.getlist(f"doc_{item.index}"):
                 problem = upload_problem(upload)
                 if problem:
@@ -262,6 +275,7 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
         elif not errors:
             return redirect("portal:submit_documents", code=procedure.code)
     missing = wizard.missing_required(state, items)
+    stored = store_list(user=request.user, limit=200)
     rows = [
         {
             "item": item,
@@ -281,6 +295,7 @@ def submit_documents(request: HttpRequest, code: str) -> HttpResponse:
             "has_errors": bool(errors) or missing_error,
             "max_mb": settings.MOTCUA_MAX_UPLOAD_MB,
             "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx",
+            "store": stored,
         },
         status=400 if errors or missing_error else 200,
     )
@@ -598,3 +613,39 @@ def my_rating(request: HttpRequest, code: str) -> HttpResponse:
         {"dossier": dossier, "form": form, "action": reverse("portal:my_rating", args=[code])},
         status=400,
     )
+
+
+# ---------------------------------------------------------------------------- data store
+
+
+@login_required(login_url=LOGIN)
+@require_http_methods(["GET"])
+def my_store(request: HttpRequest) -> HttpResponse:
+    """ "Kho dữ liệu của tôi": the owner's results and earlier documents (docs/data-store.md)."""
+    files = store_list(user=request.user)
+    return render(
+        request,
+        "portal/citizen/my_store.html",
+        {
+            "results": [a for a in files if a.kind == AttachmentKind.RESULT],
+            "documents": [a for a in files if a.kind != AttachmentKind.RESULT],
+        },
+    )
+
+
+@login_required(login_url=LOGIN)
+@require_http_methods(["GET"])
+def my_store_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Download one file of the owner's store; anyone else's file is 404."""
+    attachment = store_file_get(user=request.user, attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-SHA256"] = attachment.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response

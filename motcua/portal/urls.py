@@ -38,6 +38,9 @@ urlpatterns = [
         citizen_views.my_attachment,
         name="my_attachment",
     ),
+    # Kho dữ liệu của tôi (the citizen's data store).
+    path("kho-du-lieu/", citizen_views.my_store, name="my_store"),
+    path("kho-du-lieu/<int:attachment_id>/", citizen_views.my_store_file, name="my_store_file"),
     # Lookup from home.
     path("tra-cuu/", lookup_views.lookup, name="lookup"),
     path("tra-cuu/<str:code>/danh-gia/", lookup_views.lookup_rating, name="lookup_rating"),

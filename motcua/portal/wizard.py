@@ -7,7 +7,9 @@ State (``request.session["citizen_wizard"][procedure code]``)::
      "eform": {...}, "files": {"<document index>": [{"path", "name", "size"}, ...]}}
 
 A required document may take several files (the pages of a scan, front and back of a
-card); each is tied to its document in the dossier.
+card); each is tied to its document in the dossier. A file chosen from the citizen's data
+store instead of uploaded is kept as ``{"store": attachment id, "name", "size"}``: nothing
+is copied, the dossier's attachment refers to the stored file (marked reused).
 
 Files wait under ``tmp/wizard/<id>/`` in the default storage (shared by every app server).
 """
@@ -28,8 +30,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.services import dossier_intake
+from motcua.dossiers.store import store_file_get
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.records import record_documents, record_fee, record_processing_days
 from motcua.units.models import Unit
@@ -121,12 +125,25 @@ def file_keep(state: dict[str, Any], index: int, upload: UploadedFile) -> bool:
     return True
 
 
+def store_keep(state: dict[str, Any], index: int, attachment: Any) -> bool:
+    """Choose a file of the data store for document ``index`` (the caller found it in the
+    user's own store); False when the document has as many files as it may, or already
+    this one."""
+    kept = files_of(state, index)
+    if len(kept) >= MAX_FILES_PER_DOCUMENT or any(m.get("store") == attachment.pk for m in kept):
+        return False
+    kept.append({"store": attachment.pk, "name": attachment.name, "size": int(attachment.size)})
+    state["files"][str(index)] = kept
+    return True
+
+
 def file_drop(state: dict[str, Any], index: int, position: int | None = None) -> None:
     """Drop one file of document ``index`` (by its position), or all of them."""
     kept = files_of(state, index)
     gone = kept if position is None else kept[position : position + 1]
     for meta in gone:
-        default_storage.delete(meta["path"])
+        if meta.get("path"):
+            default_storage.delete(meta["path"])
     rest = [] if position is None else kept[:position] + kept[position + 1 :]
     if rest:
         state["files"][str(index)] = rest
@@ -137,7 +154,8 @@ def file_drop(state: dict[str, Any], index: int, position: int | None = None) ->
 def files_forget(state: dict[str, Any]) -> None:
     for index in list(state.get("files", {})):
         for meta in files_of(state, int(index)):
-            default_storage.delete(meta["path"])
+            if meta.get("path"):
+                default_storage.delete(meta["path"])
 
 
 def missing_required(state: dict[str, Any], items: list[DocumentItem]) -> list[DocumentItem]:
@@ -162,10 +180,18 @@ def wizard_submit(
     indexes = sorted(int(i) for i in state.get("files", {}) if files_of(state, int(i)))
     kept = [(index, meta) for index in indexes for meta in files_of(state, index)]
     with contextlib.ExitStack() as stack, transaction.atomic():
-        uploads: list[tuple[int | None, Any]] = [
-            (index, File(stack.enter_context(default_storage.open(m["path"], "rb")), m["name"]))
-            for index, m in kept
-        ]
+        uploads: list[tuple[int | None, Any]] = []
+        for index, m in kept:
+            if m.get("store"):
+                source = store_file_get(user=user, attachment_id=int(m["store"]))
+                if source is None:
+                    raise DossierInvalid(
+                        {"files": [f"“{m['name']}” không còn trong kho dữ liệu của bạn."]}
+                    )
+                uploads.append((index, source))
+            else:
+                opened = stack.enter_context(default_storage.open(m["path"], "rb"))
+                uploads.append((index, File(opened, m["name"])))
         dossier, created = dossier_intake(
             actor=user,
             procedure=procedure,
@@ -180,7 +206,7 @@ def wizard_submit(
             eform=state.get("eform"),
             files=uploads,
         )
-        paths = [meta["path"] for _index, meta in kept]
+        paths = [meta["path"] for _index, meta in kept if meta.get("path")]
         transaction.on_commit(lambda: _delete_all(paths))
     return dossier, created
 

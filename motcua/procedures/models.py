@@ -135,6 +135,17 @@ class Procedure(models.Model):
     refuse_on_supplement_expiry = models.BooleanField(
         _("từ chối khi quá hạn bổ sung"), default=False
     )
+    # Retention of its closed dossiers in the archive (issue 16, docs/archive.md): years,
+    # 0 for permanent; empty: MOTCUA_ARCHIVE_RETENTION_YEARS.
+    retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn lưu trữ (năm)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "0 là lưu trữ vĩnh viễn; để trống: mặc định của hệ thống. Theo Thông tư "
+            "10/2022/TT-BNV; tỉnh cần đối chiếu."
+        ),
+    )
     # The electronic declaration (tờ khai điện tử) as a JSON Schema; empty: none.
     eform = models.JSONField(_("tờ khai điện tử (JSON Schema)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)

@@ -273,11 +273,15 @@ def count_with_result(scope: Scope, *, online: bool = False, with_document: bool
         sql += " AND d.returned_at >= %s AND d.returned_at < %s"
         params += [scope.start, scope.end]
     if with_document:
+        # A submitted document counts as digitised when it is electronic: sent online,
+        # scanned at the counter (``digitised``) or reused from the data store.
         sql += (
             f" AND EXISTS (SELECT 1 FROM {files} b WHERE b.dossier_id = a.dossier_id"  # noqa: S608
-            " AND b.kind = %s AND b.uploaded_at < %s)"
+            " AND b.kind = %s AND b.uploaded_at < %s"
+            " AND (d.channel = %s OR b.digitised = %s OR b.reused = %s"
+            " OR b.from_national_store = %s))"
         )
-        params += [AttachmentKind.DOCUMENT.value, scope.end]
+        params += [AttachmentKind.DOCUMENT.value, scope.end, "online", True, True, True]
     if scope.unit_ids is not None:
         sql += f" AND d.unit_id IN ({', '.join(['%s'] * len(scope.unit_ids))})"
         params += scope.unit_ids
@@ -518,8 +522,9 @@ def national_indicators(
     add(NationalIndicator(
         "4.2", gettext("Tỉ lệ số hóa hồ sơ"),
         with_documents, returned, percent(with_documents, returned),
-        gettext("hồ sơ trả kết quả trong kỳ có tệp thành phần hồ sơ và tệp kết quả ÷ hồ sơ trả "
-                "kết quả trong kỳ × 100; đủ điểm từ 80 %"),
+        gettext("hồ sơ trả kết quả trong kỳ có tệp thành phần hồ sơ điện tử (nộp trực tuyến, "
+                "số hóa tại quầy hoặc dùng lại từ kho) và tệp kết quả ÷ hồ sơ trả kết quả "
+                "trong kỳ × 100; đủ điểm từ 80 %"),
     ))  # fmt: skip
 
     for ident, name, formula, reason in (

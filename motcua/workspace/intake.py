@@ -132,6 +132,14 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             # the documents); anything typed must be a valid declaration.
             typed = eform_from_post(schema, request.POST)
             eform_data = None if eform_is_blank(typed) else typed
+        # The desk marks which scans are digitised copies of the papers handed in
+        # (indicator 4.2, DuocSoHoa); a client that sends no marks gets the default.
+        digitised: set[int | None] | None = None
+        if request.POST.get("digitised_marked"):
+            marks = request.POST.getlist("digitised")
+            digitised = {int(m) for m in marks if is_ascii_int(m) and len(m) < 6}
+            if "loose" in marks:
+                digitised.add(None)
         applicant = {
             key: request.POST.get(key, "")
             for key in ("kind", "name", "id_number", "phone", "email", "address")
@@ -170,6 +178,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key", "")[:128] or None,
                     eform=eform_data,
                     files=tied,
+                    digitised_documents=digitised,
                 )
             except DossierInvalid as exc:
                 errors = _error_dict(exc)
@@ -205,6 +214,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
     record, items = checklist_of(procedure, case_code)
     schema = record.get("eform")
     ticked_values = set(request.POST.getlist("documents")) if request.method == "POST" else set()
+    posted = request.method == "POST"
+    digitised_values = set(request.POST.getlist("digitised")) if posted else set()
     import uuid
 
     return render(
@@ -221,6 +232,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                     **item,
                     "index": i,
                     "checked": str(i) in ticked_values,
+                    # A scan made at the counter is a digitised copy unless the desk says no.
+                    "digitised": str(i) in digitised_values if posted else True,
                     "received_count": values.get(f"count-{i}", "") if values else "",
                     "errors": errors.get(f"document-{i}", []),
                     "error_id": f"document-{i}",
@@ -231,6 +244,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             "errors": errors,
             "values": values,
             "missing_choice": values.get("missing", "") if values else "",
+            "digitised_loose": "loose" in digitised_values if posted else True,
             "kinds": ApplicantKind.choices,
             "channel": values.get("channel", Channel.COUNTER) if values else Channel.COUNTER,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,

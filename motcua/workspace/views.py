@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.archive.models import ArchivePackage
 from motcua.calendars.selectors import working_calendar
 from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_label
@@ -293,6 +294,8 @@ def _render_dossier(
         "workspace/dossier_detail.html",
         {
             "dossier": dossier,
+            # Exported to the archive (issue 16): where its package is, when last verified.
+            "archive_package": ArchivePackage.objects.filter(dossier=dossier).first(),
             "events": _history_rows(events, attachments),
             "attachments": attachments,
             "documents": [
@@ -558,9 +561,19 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
             AttachmentKind.RESULT,
         }:
             kind = AttachmentKind.DOCUMENT
+        digitised = (
+            request.POST.get("digitised") == "1" if request.POST.get("digitised_marked") else None
+        )
         try:
             attachment_add(
-                dossier=dossier, actor=officer(request), upload=upload, name=upload.name, kind=kind
+                dossier=dossier,
+                actor=officer(request),
+                upload=upload,
+                name=upload.name,
+                kind=kind,
+                digitised=digitised
+                if kind in {AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT}
+                else False,
             )
         except DossierInvalid as exc:
             errors = _error_dict(exc)

@@ -52,7 +52,12 @@ ROLE_PAGES = {
     "chuyenvien.xa": STAFF,
     "lanhdao.xa": [*STAFF, "/can-bo/phan-cong/", "/can-bo/thong-ke/"],
     "quantri.xa": ["/can-bo/", "/can-bo/phan-cong/", "/can-bo/so-theo-doi/"],
-    "congdan": ["/ho-so-cua-toi/", "/ho-so-cua-toi/{mine}/", "/ho-so-cua-toi/{mine}/bien-nhan/"],
+    "congdan": [
+        "/ho-so-cua-toi/",
+        "/ho-so-cua-toi/{mine}/",
+        "/ho-so-cua-toi/{mine}/bien-nhan/",
+        "/kho-du-lieu/",
+    ],
 }
 SCREENSHOTS = {
     ("lanhdao.xa", "/can-bo/"): "walk-leader-home",
@@ -61,6 +66,7 @@ SCREENSHOTS = {
     (None, "/cong-khai/"): "walk-public",
     (None, "/thu-tuc/?q=đăng+kí+khai+sinh"): "walk-search",
     ("congdan", "/ho-so-cua-toi/{mine}/"): "walk-citizen-dossier",
+    ("congdan", "/kho-du-lieu/"): "walk-citizen-store",
 }
 # Words that are right on these pages although the checker does not know them.
 ALLOW = ["Tỉnh Mẫu"]
@@ -72,8 +78,10 @@ def _province() -> dict[str, str]:
 
     from motcua.demo.history import demo_history_load
     from motcua.demo.loader import demo_load
+    from motcua.dossiers.attachments import attachment_add
     from motcua.dossiers.models import Dossier, Status
     from motcua.dossiers.services import dossier_accept, dossier_intake
+    from motcua.dossiers.tests.files import pdf_bytes
     from motcua.units.models import Unit
 
     demo_load(history=False)
@@ -88,6 +96,14 @@ def _province() -> dict[str, str]:
         applicant={"kind": "citizen", "name": "Nguyễn Văn An", "phone": "0901234567"},
         documents=[0, 1],
         as_citizen=True,
+    )
+    # A document of the citizen, shown in their data store (Kho dữ liệu của tôi).
+    attachment_add(
+        dossier=mine,
+        actor=citizen,
+        upload=io.BytesIO(pdf_bytes("Tờ khai")),
+        name="to-khai-khai-sinh.pdf",
+        document_index=0,
     )
     dossier_accept(dossier=mine, actor=get_user_model().objects.get(username="motcua.xa"))
     dossiers = Dossier.objects.filter(unit=commune)

@@ -341,6 +341,11 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "corrects",
             "superseded_at",
+            "digitised",
+            "reused",
+            "reused_from",
+            "from_national_store",
+            "result_code",
         ]
 
     def get_uploaded_at(self, attachment: Attachment) -> str | None:
@@ -351,6 +356,12 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
     document_index = serializers.IntegerField(required=False, min_value=0, max_value=200)
+    digitised = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="bản scan của giấy tờ nộp tại quầy (số hóa); bỏ trống: tự xác định",
+    )
 
 
 class ActionSerializer(serializers.Serializer):

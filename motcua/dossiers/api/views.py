@@ -252,6 +252,7 @@ class DossierAttachmentsView(APIView):
             name=upload.name,
             kind=form.validated_data["kind"],
             document_index=form.validated_data.get("document_index"),
+            digitised=form.validated_data.get("digitised"),
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

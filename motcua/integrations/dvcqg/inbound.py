@@ -335,6 +335,9 @@ def fetch_files(message: OutboxMessage) -> None:
                 name=entry["name"],
                 kind=AttachmentKind.DOCUMENT,
                 document_index=entry.get("document_index"),
+                digitised=bool(entry.get("digitised")),
+                reused=bool(entry.get("reused")),
+                from_national_store=bool(entry.get("from_store")),
             )
         except (AttachmentTooLarge, AttachmentTypeNotAllowed, DossierError) as exc:
             entry["state"], entry["error"] = "refused", str(exc)

@@ -2,8 +2,12 @@
 ``reports.national_indicators`` (reference/766-indicators.md): 1.4 synchronised to the
 portal, 4.3 a document reused from earlier digitised data, 4.4 a document taken from the
 national data store, 4.5 an applicant signed in with VNeID (or filled in from the
-population database). Each counts dossiers received in
-the period, in the scope's units, field and procedure."""
+population database). Each counts dossiers received in the period, in the scope's units,
+field and procedure.
+
+4.3 and 4.4 read the flags stored on each attachment (``Attachment.reused``,
+``from_national_store``): set by a reuse from the citizen's data store in MotCua, or sent by
+the national portal with an inbound file (DuocTaiSuDung, DuocLayTuKhoDMQG)."""
 
 from __future__ import annotations
 
@@ -43,10 +47,22 @@ def synced_count(scope: Scope) -> int | None:
 
 
 def _with_file_flag(scope: Scope, flag: str) -> int:
-    # Only dossiers submitted on the portal carry these flags; few per period, read in
-    # Python so the JSON list is read the same way on SQLite and PostgreSQL.
-    rows = _received(scope).filter(origin="national").values_list("inbound_files", flat=True)
-    return sum(1 for files in rows.iterator() if any(f.get(flag) for f in files or []))
+    """Dossiers received in the period with at least one submitted file carrying ``flag``."""
+    from motcua.dossiers.models import Attachment, AttachmentKind, Dossier
+
+    flagged = Attachment.objects.filter(
+        kind__in=[AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT], **{flag: True}
+    ).values("dossier_id")
+    rows = Dossier.objects.filter(
+        received_at__gte=scope.start, received_at__lt=scope.end, pk__in=flagged
+    )
+    if scope.unit_ids is not None:
+        rows = rows.filter(unit_id__in=scope.unit_ids)
+    if scope.field_id is not None:
+        rows = rows.filter(procedure__field_id=scope.field_id)
+    if scope.procedure_id is not None:
+        rows = rows.filter(procedure_id=scope.procedure_id)
+    return int(rows.count())
 
 
 def reused_count(scope: Scope) -> int:
@@ -56,7 +72,7 @@ def reused_count(scope: Scope) -> int:
 
 def data_store_count(scope: Scope) -> int:
     """4.4: a submitted document taken from the national data store (DuocLayTuKhoDMQG)."""
-    return _with_file_flag(scope, "from_store")
+    return _with_file_flag(scope, "from_national_store")
 
 
 def vneid_count(scope: Scope) -> int:

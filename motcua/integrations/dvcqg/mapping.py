@@ -288,7 +288,8 @@ def _results(r: dict[str, Any], c: Codes) -> list[dict[str, Any]]:
     return [
         {
             "TenGiayTo": c.result_name or f["name"],
-            "MaGiayToKetQua": c.result,
+            # The code the result was issued with, else the procedure's current one.
+            "MaGiayToKetQua": f.get("result_code") or c.result,
             "DuongDanTepTinKetQua": file_link(f["id"]),
         }
         for f in r.get("files") or []

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from motcua.dossiers.models import Attachment, AttachmentKind, Channel, Dossier, DossierEvent
+from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, DossierEvent
 from motcua.units.models import Membership, Role
 
 SNAPSHOT_VERSION = 1
@@ -135,22 +135,18 @@ def dossier_snapshot(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         dossier_id=dossier.pk,
         kind__in=[AttachmentKind.DOCUMENT, AttachmentKind.SUPPLEMENT, AttachmentKind.RESULT],
     ).order_by("id"):
-        inbound: dict[str, Any] = {}
-        if sync is not None:
-            inbound = next((f for f in sync.inbound_files if f.get("attachment") == att.pk), {})
+        # The flags are the attachment's own (marked at the counter, set by a reuse from
+        # the data store, or sent by the portal with an inbound file).
         files.append(
             {
                 "id": att.pk,
                 "name": att.name,
                 "kind": att.kind,
                 "document_index": att.document_index,
-                # A file an officer attached to a paper dossier is a digitised copy.
-                "digitised": bool(
-                    inbound.get("digitised")
-                    or (dossier.channel != Channel.ONLINE and att.uploaded_by_id is not None)
-                ),
-                "reused": bool(inbound.get("reused")),
-                "from_store": bool(inbound.get("from_store")),
+                "digitised": att.digitised,
+                "reused": att.reused,
+                "from_store": att.from_national_store,
+                "result_code": att.result_code,
             }
         )
     # DuocThanhToanTrucTuyen: how the fee lines were collected (1 the national payment

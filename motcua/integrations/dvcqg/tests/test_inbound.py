@@ -181,6 +181,8 @@ def test_submitted_files_are_fetched_checked_and_attached(
     (stored,) = Attachment.objects.filter(dossier__code=CODE)
     assert stored.document_index == 0
     assert stored.content_type == "application/pdf"
+    # The portal's flags are kept on the attachment (indicators 4.2–4.4 read them there).
+    assert (stored.digitised, stored.reused, stored.from_national_store) == (False, True, True)
     sync = NationalSync.objects.get(dossier__code=CODE)
     states = {f["name"]: f["state"] for f in sync.inbound_files}
     assert states == {"to-khai.pdf": "stored", "chung-sinh.exe": "refused"}

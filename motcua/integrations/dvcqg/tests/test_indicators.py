@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
+from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.models import Attachment
+from motcua.dossiers.tests.files import PDF
 from motcua.integrations.dvcqg.indicators import (
     data_store_count,
     register,
@@ -52,11 +56,23 @@ def test_synchronised_share_counts_dossiers_the_portal_accepted(
     assert COUNT_SOURCES["1.4"] is synced_count
 
 
-def test_flags_from_the_portal_feed_43_44_45(province: Province, portal: StandIn) -> None:
+def test_flags_on_the_attachments_feed_43_44_45(province: Province, portal: StandIn) -> None:
     dossier = _intake(province)
-    NationalSync.objects.filter(dossier=dossier).update(
-        origin="national",
-        vneid_verified=True,
-        inbound_files=[{"name": "a.pdf", "reused": True, "from_store": False}],
-    )
-    assert (reused_count(_scope()), data_store_count(_scope()), vneid_count(_scope())) == (1, 0, 1)
+    NationalSync.objects.filter(dossier=dossier).update(origin="national", vneid_verified=True)
+    assert (reused_count(_scope()), data_store_count(_scope()), vneid_count(_scope())) == (0, 0, 1)
+
+    # A file reused from earlier digitised data (DuocTaiSuDung) counts for 4.3, one from the
+    # national data store (DuocLayTuKhoDMQG) for 4.4 — read from the stored attachment.
+    reused = attachment_add(
+        dossier=dossier, actor=province.users["desk"], upload=io.BytesIO(PDF), name="a.pdf",
+        reused=True,
+    )  # fmt: skip
+    assert (reused_count(_scope()), data_store_count(_scope())) == (1, 0)
+    Attachment.objects.filter(pk=reused.pk).update(from_national_store=True)
+    assert (reused_count(_scope()), data_store_count(_scope())) == (1, 1)
+    # Outside the period or the units: not counted.
+    assert reused_count(_scope(start=dt.datetime(2027, 4, 1, tzinfo=TZ),
+                               end=dt.datetime(2027, 5, 1, tzinfo=TZ))) == 0  # fmt: skip
+    other = Unit.objects.exclude(pk=dossier.unit_id).first()
+    assert other is not None
+    assert data_store_count(_scope(unit_ids=[other.pk])) == 0

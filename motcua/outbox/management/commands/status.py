@@ -55,6 +55,13 @@ class Command(BaseCommand):
                             for c in status.channels
                         },
                         "national_sync_lag_seconds": status.national_lag_seconds,
+                        "archive": {
+                            "packages": status.archive_packages,
+                            "not_intact": status.archive_bad,
+                            "last_checked_at": status.archive_checked_at.isoformat()
+                            if status.archive_checked_at
+                            else None,
+                        },
                         "problems": status.problems,
                     },
                     ensure_ascii=False,
@@ -81,6 +88,15 @@ class Command(BaseCommand):
                 w(f"national     sync lag {_seconds(status.national_lag_seconds)}")
             else:
                 w("national     sync off (MOTCUA_DVCQG_URL is empty)")
+            checked = (
+                status.archive_checked_at.isoformat(timespec="minutes")
+                if status.archive_checked_at
+                else "never"
+            )
+            w(
+                f"archive      {status.archive_packages} packages, {status.archive_bad} not "
+                f"intact (last checked {checked})"
+            )
             if status.problems:
                 w("UNHEALTHY:")
                 for problem in status.problems:

@@ -1,0 +1,1 @@
+from motcua.dossiers.tests.conftest import province  # noqa: F401  (the test province)
