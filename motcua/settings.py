@@ -341,6 +341,18 @@ SPECTACULAR_SETTINGS = {
         # issue 13 (rules)
         "FeedbackStatusEnum": "motcua.feedback.models.FeedbackStatus",
         "FeedbackCategoryEnum": "motcua.feedback.models.Category",
+        # issue 16: the dossier's outcome and the verification's are different choice sets
+        "DossierOutcomeEnum": "motcua.dossiers.models.Outcome",
+        "VerifyOutcomeEnum": [
+            "valid",
+            "tampered",
+            "unsigned",
+            "untrusted",
+            "expired",
+            "revoked",
+            "invalid",
+            "not_pdf",
+        ],
     },
 }
 
