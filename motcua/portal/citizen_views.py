@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts.services import applicant_of
 from motcua.core.errors import DomainError
 from motcua.core.text import comparable
-from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.attachments import AttachmentUnreadable, attachment_add, attachment_open
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import (
@@ -436,13 +436,18 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
-def my_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+def my_attachment(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
     dossier = _my_dossier(request, code)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
     if not _downloadable(dossier, attachment):
         raise Http404
+    try:
+        content = attachment_open(attachment)
+    except AttachmentUnreadable as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:my_dossier", code=dossier.code)
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,

@@ -259,8 +259,10 @@ class AttachmentDownloadView(APIView):
         dossier = dossier_get(user=request.user, code=code)
         attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
         personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="file")
+        from motcua.dossiers.attachments import attachment_open
+
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment_open(attachment),  # refused (409, JSON) when changed behind our back
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,
