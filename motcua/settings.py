@@ -50,11 +50,11 @@ MEDIA_URL = "/files/"
 def _storages() -> dict[str, dict[str, object]]:
     """Where the dossier files go (Django's ``STORAGES``): the data dir, or S3-compatible
     object storage when ``MOTCUA_STORAGE_URL=s3://BUCKET[/prefix]`` (docs/storage.md)."""
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    static: dict[str, object] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     url = env("MOTCUA_STORAGE_URL").strip()
     if not url or url.startswith("file:"):
         return {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {}},
             "staticfiles": static,
         }
     from urllib.parse import urlsplit

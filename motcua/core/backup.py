@@ -109,17 +109,19 @@ def backup_create(target: str) -> dict[str, Any]:
         # but is written last, so the files are staged before it.
         staged = Path(tmp) / "files"
         staged.mkdir(mode=0o700)
-        entries = []
+        entries: list[dict[str, Any]] = []
+        staged_paths: list[tuple[str, Path]] = []
         for number, name in enumerate(storage_names(storage)):
             local = staged / str(number)
             size, sha256 = _fetch(storage, name, local)
-            entries.append({"name": name, "size": size, "sha256": sha256, "staged": local})
+            entries.append({"name": name, "size": size, "sha256": sha256})
+            staged_paths.append((name, local))
         manifest = {
             "format": FORMAT,
             "motcua": motcua.__version__,
             "created_at": timezone.now().isoformat(),
             "database": {"name": DUMP_NAME, "sha256": _sha256(dump)},
-            "files": [{k: e[k] for k in ("name", "size", "sha256")} for e in entries],
+            "files": entries,
         }
         partial = path.with_name(path.name + ".partial")
         # The backup holds every applicant's personal data: its owner's only, from the start.
@@ -131,8 +133,8 @@ def backup_create(target: str) -> dict[str, Any]:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=DUMP_NAME)
-            for e in entries:
-                archive.add(e["staged"], arcname=f"files/{e['name']}")
+            for name, local in staged_paths:
+                archive.add(local, arcname=f"files/{name}")
         os.replace(partial, path)  # a reader never sees half a backup
     manifest["path"] = str(path)
     return manifest

@@ -236,7 +236,7 @@ def attachment_open(attachment: Attachment) -> IO[bytes]:
             "nên hệ thống không trả tệp này. Vui lòng báo quản trị viên."
         )
     copy.seek(0)
-    return copy  # type: ignore[return-value]
+    return copy
 
 
 def _storage_error(exc: Exception) -> bool:

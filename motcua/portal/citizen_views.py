@@ -436,7 +436,9 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
-def my_attachment(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
+def my_attachment(
+    request: HttpRequest, code: str, attachment_id: int
+) -> FileResponse | HttpResponse:
     dossier = _my_dossier(request, code)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
     if not _downloadable(dossier, attachment):

@@ -569,7 +569,9 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
+def attachment_get(
+    request: HttpRequest, code: str, attachment_id: int
+) -> FileResponse | HttpResponse:
     dossier = dossier_get(user=officer(request), code=code)
     attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
     # The applicant's papers (ID card, certificates) are personal data too.
@@ -599,9 +601,14 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> HttpR
 @staff_required
 @require_GET
 def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    return dossier_form_response(
-        request, officer(request), code, number, inline=request.GET.get("tai") != "1"
-    )
+    try:
+        return dossier_form_response(
+            request, officer(request), code, number, inline=request.GET.get("tai") != "1"
+        )
+    except AttachmentUnreadable as exc:
+        # The filed copy was changed or lost behind MotCua's back: said, not served.
+        dossier = dossier_get(user=officer(request), code=code)
+        return _render_dossier(request, dossier, status=exc.status_code, problem=exc.message)
 
 
 @staff_required

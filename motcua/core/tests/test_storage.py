@@ -207,6 +207,29 @@ def test_a_file_changed_in_the_bucket_is_refused_on_download(
     assert "Không tìm thấy tệp" in missing.json()["detail"]
 
 
+def test_an_issued_form_changed_in_the_bucket_is_refused(
+    province: Province, bucket: str, s3_endpoint: str
+) -> None:
+    from motcua.forms.models import IssuedForm
+    from motcua.forms.services import form_issue
+
+    d = _dossier(province)
+    pdf, _drawn = form_issue(dossier=d, number="01")  # the receipt, filed in the bucket
+    issued = IssuedForm.objects.get(dossier=d, number="01")
+    key = f"ho-so/{issued.attachment.file.name}"
+    assert bucket_objects(s3_endpoint, bucket, "ho-so")[issued.attachment.file.name] == pdf
+    desk = Client()
+    desk.force_login(province.users["desk"])
+    served = desk.get(f"/can-bo/ho-so/{d.code}/bieu-mau/01/")
+    assert served.status_code == 200 and served.content == pdf
+
+    s3_client(s3_endpoint).put_object(Bucket=bucket, Key=key, Body=pdf_bytes("Forged receipt"))
+    page = desk.get(f"/can-bo/ho-so/{d.code}/bieu-mau/01/")
+    assert page.status_code == 409 and "SHA-256 không khớp" in page.content.decode()
+    api = _token_client("desk").get(f"/api/v1/dossiers/{d.code}/forms/01")
+    assert api.status_code == 409 and "SHA-256 không khớp" in api.json()["detail"]
+
+
 # --- backup and restore between a bucket and a data dir, as an operator runs them ---
 
 CATALOG_AND_LIVE = """
