@@ -5,8 +5,8 @@ The files are read from, and restored into, whatever Django's default storage is
 time (the data dir, or the S3 bucket of ``MOTCUA_STORAGE_URL``): a backup of a site on S3
 holds the bucket's files, and restores into a local data dir as well as into a bucket.
 
-A backup is one ``.tar.gz`` holding ``manifest.json``, ``database.mcjson`` (Django JSON
-with exact times) and ``files/``; it is created readable by its owner only.
+A backup is one ``.tar.gz`` holding ``database.mcjson`` (Django JSON with exact times),
+``files/`` and, last, ``manifest.json``; it is created readable by its owner only.
 Restore goes only into an empty database and verifies every checksum first.
 """
 
@@ -104,37 +104,35 @@ def backup_create(target: str) -> dict[str, Any]:
                 output=str(dump),
                 verbosity=0,
             )
-        # Each file is fetched once (from the disk or the bucket) into the temporary dir,
-        # hashed on the way, then put in the archive; the manifest comes first in the archive
-        # but is written last, so the files are staged before it.
-        staged = Path(tmp) / "files"
-        staged.mkdir(mode=0o700)
-        entries: list[dict[str, Any]] = []
-        staged_paths: list[tuple[str, Path]] = []
-        for number, name in enumerate(storage_names(storage)):
-            local = staged / str(number)
-            size, sha256 = _fetch(storage, name, local)
-            entries.append({"name": name, "size": size, "sha256": sha256})
-            staged_paths.append((name, local))
-        manifest = {
-            "format": FORMAT,
-            "motcua": motcua.__version__,
-            "created_at": timezone.now().isoformat(),
-            "database": {"name": DUMP_NAME, "sha256": _sha256(dump)},
-            "files": entries,
-        }
         partial = path.with_name(path.name + ".partial")
         # The backup holds every applicant's personal data: its owner's only, from the start.
         partial.touch(mode=0o600, exist_ok=True)
         partial.chmod(0o600)
+        entries: list[dict[str, Any]] = []
         with tarfile.open(partial, "w:gz") as archive:
+            archive.add(dump, arcname=DUMP_NAME)
+            # One file at a time, fetched once (from the disk or the bucket) into the
+            # temporary dir, hashed on the way, put in the archive and dropped: the extra
+            # disk a backup needs is one file, however large the bucket.
+            fetched = Path(tmp) / "fetched"
+            for name in storage_names(storage):
+                size, sha256 = _fetch(storage, name, fetched)
+                archive.add(fetched, arcname=f"files/{name}")
+                entries.append({"name": name, "size": size, "sha256": sha256})
+            fetched.unlink(missing_ok=True)
+            # The manifest goes last, once every file's checksum is known.
+            manifest = {
+                "format": FORMAT,
+                "motcua": motcua.__version__,
+                "created_at": timezone.now().isoformat(),
+                "database": {"name": DUMP_NAME, "sha256": _sha256(dump)},
+                "files": entries,
+            }
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
+            info.mtime = int(timezone.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname=DUMP_NAME)
-            for name, local in staged_paths:
-                archive.add(local, arcname=f"files/{name}")
         os.replace(partial, path)  # a reader never sees half a backup
     manifest["path"] = str(path)
     return manifest
