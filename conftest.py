@@ -28,6 +28,7 @@ _FIXTURE_DATA: dict[str, Any] = json.loads(FIXTURE_CATALOG.read_text(encoding="u
 # Environment variables a child ``motcua`` process must not inherit from the test run.
 _CHILD_ENV_DROP = (
     "MOTCUA_DATABASE_URL",
+    "MOTCUA_STORAGE_URL",
     "MOTCUA_ENV",
     "MOTCUA_SECRET_KEY",
     "MOTCUA_ALLOWED_HOSTS",

@@ -49,6 +49,48 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/files/"
 
 
+def _storages() -> dict[str, dict[str, object]]:
+    """Where the dossier files go (Django's ``STORAGES``): the data dir, or S3-compatible
+    object storage when ``MOTCUA_STORAGE_URL=s3://BUCKET[/prefix]`` (docs/storage.md)."""
+    static: dict[str, object] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    url = env("MOTCUA_STORAGE_URL").strip()
+    if not url or url.startswith("file:"):
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {}},
+            "staticfiles": static,
+        }
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise RuntimeError(
+            f"MOTCUA_STORAGE_URL must be s3://BUCKET[/prefix] (or unset), not {url!r}"
+        )
+    endpoint = env("MOTCUA_S3_ENDPOINT_URL") or None
+    options: dict[str, object] = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "endpoint_url": endpoint,
+        "access_key": env("MOTCUA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env("MOTCUA_S3_REGION") or None,
+        # S3-compatible servers (MinIO, Ceph, moto) answer on one host: path-style names.
+        "addressing_style": env("MOTCUA_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"),
+        # Files are private: no public ACL, never a public URL; MotCua serves them itself.
+        "default_acl": None,
+        "querystring_auth": True,
+        # Like the data dir: a name already taken gets a new one, nothing is overwritten.
+        "file_overwrite": False,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        "staticfiles": static,
+    }
+
+
+STORAGES = _storages()
+
+
 def _secret_key() -> str:
     key = env("MOTCUA_SECRET_KEY")
     if key:

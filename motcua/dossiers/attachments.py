@@ -4,7 +4,9 @@ detected from the content (not the name)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import tempfile
 import unicodedata
 from typing import IO, Any
 
@@ -29,6 +31,10 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 MAX_DOSSIER_BYTES_FACTOR = 10  # by default a dossier holds ten times the per-file limit
+# A verified download is held in memory up to this size, beyond it in a temporary file.
+VERIFY_MEMORY_BYTES = 4 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 class AttachmentTooLarge(DossierError):
@@ -37,6 +43,18 @@ class AttachmentTooLarge(DossierError):
 
 class AttachmentTypeNotAllowed(DossierError):
     status_code = 415
+
+
+class AttachmentUnreadable(DossierError):
+    """The stored file is missing or no longer matches its SHA-256: it is not served (409)."""
+
+    status_code = 409
+
+
+class StorageUnavailable(AttachmentUnreadable):
+    """The storage (the data dir or the S3 bucket) did not answer (503)."""
+
+    status_code = 503
 
 
 def max_file_bytes() -> int:
@@ -230,3 +248,72 @@ def attachment_reuse(
         attachment.file.name = source.file.name
         attachment.save()
     return attachment
+
+
+def attachment_open(attachment: Attachment) -> IO[bytes]:
+    """The attachment's content, checked against its recorded size and SHA-256 before any of
+    it is served: read once from the storage (data dir or bucket) into a spooled copy (memory
+    up to ``VERIFY_MEMORY_BYTES``, a temporary file beyond; files are bounded by the upload
+    limit), hashed on the way, and returned rewound. A file missing or changed behind
+    MotCua's back raises ``AttachmentUnreadable`` with a message for the user; the caller
+    closes the returned file (``FileResponse`` does)."""
+    digest = hashlib.sha256()
+    copy = tempfile.SpooledTemporaryFile(max_size=VERIFY_MEMORY_BYTES)  # noqa: SIM115
+    try:
+        with attachment.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+                copy.write(chunk)
+    except FileNotFoundError:
+        copy.close()
+        logger.error("attachment %s: the stored file is missing", attachment.pk)
+        raise AttachmentUnreadable(
+            "Không tìm thấy tệp trong kho lưu trữ; hệ thống không thể trả tệp này. "
+            "Vui lòng báo quản trị viên."
+        ) from None
+    except Exception as exc:
+        copy.close()
+        if _missing_in_bucket(exc):
+            logger.error("attachment %s: the stored file is missing", attachment.pk)
+            raise AttachmentUnreadable(
+                "Không tìm thấy tệp trong kho lưu trữ; hệ thống không thể trả tệp này. "
+                "Vui lòng báo quản trị viên."
+            ) from None
+        if isinstance(exc, OSError) or _storage_error(exc):
+            logger.error("attachment %s: the storage did not answer (%s)", attachment.pk, exc)
+            raise StorageUnavailable(
+                "Kho lưu trữ tệp tạm thời không trả lời. Vui lòng thử lại sau."
+            ) from None
+        raise
+    if digest.hexdigest() != attachment.sha256 or copy.tell() != attachment.size:
+        copy.close()
+        logger.error(
+            "attachment %s of dossier %s: the stored content does not match its SHA-256",
+            attachment.pk,
+            attachment.dossier_id,
+        )
+        raise AttachmentUnreadable(
+            "Tệp lưu trữ đã bị thay đổi so với lúc nộp (mã kiểm tra SHA-256 không khớp), "
+            "nên hệ thống không trả tệp này. Vui lòng báo quản trị viên."
+        )
+    copy.seek(0)
+    return copy
+
+
+def _storage_error(exc: Exception) -> bool:
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return False
+    return isinstance(exc, BotoCoreError | ClientError)
+
+
+def _missing_in_bucket(exc: Exception) -> bool:
+    try:
+        from botocore.exceptions import ClientError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return False
+    if not isinstance(exc, ClientError):
+        return False
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}

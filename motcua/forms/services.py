@@ -14,7 +14,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.attachments import attachment_add, attachment_open
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import AttachmentKind, Dossier, DossierEvent
 from motcua.forms.documents import FormNotReached, form_filename, form_render
@@ -58,7 +58,8 @@ def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tupl
         .first()
     )
     if issued is not None:
-        with issued.attachment.file.open("rb") as handle:
+        # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed).
+        with attachment_open(issued.attachment) as handle:
             return handle.read(), False
     pdf = form_render(dossier, number, events, seq=event.seq)
     try:
@@ -78,7 +79,8 @@ def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tupl
         issued = IssuedForm.objects.select_related("attachment").get(
             dossier=dossier, number=number, seq=event.seq
         )
-        with issued.attachment.file.open("rb") as handle:
+        # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed).
+        with attachment_open(issued.attachment) as handle:
             return handle.read(), False
     except (DossierError, OSError):
         # The dossier takes no more files (size limit): the form is still given.

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts.services import applicant_of
 from motcua.core.errors import DomainError
 from motcua.core.text import comparable
-from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.attachments import AttachmentUnreadable, attachment_add, attachment_open
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import (
@@ -452,13 +452,20 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
-def my_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+def my_attachment(
+    request: HttpRequest, code: str, attachment_id: int
+) -> FileResponse | HttpResponse:
     dossier = _my_dossier(request, code)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
     if not _downloadable(dossier, attachment):
         raise Http404
+    try:
+        content = attachment_open(attachment)
+    except AttachmentUnreadable as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:my_dossier", code=dossier.code)
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
@@ -635,13 +642,18 @@ def my_store(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET"])
-def my_store_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+def my_store_file(request: HttpRequest, attachment_id: int) -> FileResponse | HttpResponse:
     """Download one file of the owner's store; anyone else's file is 404."""
     attachment = store_file_get(user=request.user, attachment_id=attachment_id)
     if attachment is None:
         raise Http404
+    try:
+        content = attachment_open(attachment)  # checked against its SHA-256 first
+    except AttachmentUnreadable as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:my_store")
     response = FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,

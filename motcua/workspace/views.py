@@ -26,7 +26,9 @@ from motcua.core.validation import ascii_int, iso_date
 from motcua.dossiers.attachments import (
     AttachmentTooLarge,
     AttachmentTypeNotAllowed,
+    AttachmentUnreadable,
     attachment_add,
+    attachment_open,
     detect_type,
     max_file_bytes,
 )
@@ -589,7 +591,9 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+def attachment_get(
+    request: HttpRequest, code: str, attachment_id: int
+) -> FileResponse | HttpResponse:
     dossier = dossier_get(user=officer(request), code=code)
     attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
     # The applicant's papers (ID card, certificates) are personal data too.
@@ -599,8 +603,13 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileR
         "image/png",
         "image/jpeg",
     }
+    try:
+        content = attachment_open(attachment)
+    except AttachmentUnreadable as exc:
+        # Changed or lost behind MotCua's back: the dossier page says so, nothing is served.
+        return _render_dossier(request, dossier, status=exc.status_code, problem=exc.message)
     response = FileResponse(
-        attachment.file.open("rb"),
+        content,
         as_attachment=not inline,
         filename=attachment.name,
         content_type=attachment.content_type,
@@ -614,9 +623,14 @@ def attachment_get(request: HttpRequest, code: str, attachment_id: int) -> FileR
 @staff_required
 @require_GET
 def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    return dossier_form_response(
-        request, officer(request), code, number, inline=request.GET.get("tai") != "1"
-    )
+    try:
+        return dossier_form_response(
+            request, officer(request), code, number, inline=request.GET.get("tai") != "1"
+        )
+    except AttachmentUnreadable as exc:
+        # The filed copy was changed or lost behind MotCua's back: said, not served.
+        dossier = dossier_get(user=officer(request), code=code)
+        return _render_dossier(request, dossier, status=exc.status_code, problem=exc.message)
 
 
 @staff_required

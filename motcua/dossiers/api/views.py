@@ -33,7 +33,7 @@ from motcua.dossiers.api.serializers import (
     DossierSerializer,
     EventSerializer,
 )
-from motcua.dossiers.attachments import attachment_add
+from motcua.dossiers.attachments import attachment_add, attachment_open
 from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import Status
@@ -260,13 +260,24 @@ class DossierAttachmentsView(APIView):
 class AttachmentDownloadView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Tải tệp về", responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        summary="Tải tệp về",
+        description=(
+            "Tệp được đối chiếu với SHA-256 lúc nộp trước khi trả: 409 khi tệp lưu trữ đã bị "
+            "thay đổi hoặc không còn, 503 khi kho lưu trữ không trả lời (docs/storage.md)."
+        ),
+        responses={
+            (200, "application/octet-stream"): bytes,
+            409: ErrorSerializer,
+            503: ErrorSerializer,
+        },
+    )
     def get(self, request: Request, code: str, attachment_id: int) -> FileResponse:
         dossier = dossier_get(user=request.user, code=code)
         attachment = get_object_or_404(dossier.attachments, pk=attachment_id)
         personal_data_viewed(request=request, user=request.user, dossiers=[dossier], channel="file")
         response = FileResponse(
-            attachment.file.open("rb"),
+            attachment_open(attachment),  # refused (409, JSON) when changed behind our back
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

@@ -213,8 +213,10 @@ class NationalFileView(APIView):
         attachment = Attachment.objects.filter(pk=attachment_id).first() if attachment_id else None
         if attachment is None:
             raise Http404("Đường dẫn không hợp lệ hoặc đã hết hạn.")
+        from motcua.dossiers.attachments import attachment_open
+
         return FileResponse(
-            attachment.file.open("rb"),
+            attachment_open(attachment),  # refused (409, JSON) when changed behind our back
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

@@ -286,3 +286,21 @@ def test_all_citizen_pages_need_login(place: Place, client: Client) -> None:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_a_result_changed_on_disk_is_refused_with_a_message(
+    place: Place, citizen_client: Client
+) -> None:
+    dossier = submit(place)
+    returned = to_returned(place, dossier, method="online")
+    result = Attachment.objects.get(dossier=returned, kind="result")
+    url = f"/ho-so-cua-toi/{dossier.code}/tep/{result.pk}/"
+    assert citizen_client.get(url).status_code == 200
+    with result.file.open("wb") as handle:  # changed behind MotCua's back
+        handle.write(PDF.replace(b"%%EOF", b"% changed\n%%EOF"))
+
+    response = citizen_client.get(url, follow=True)
+    assert response.redirect_chain == [(f"/ho-so-cua-toi/{dossier.code}/", 302)]
+    html = _html(response)
+    assert "SHA-256 không khớp" in html
+    assert b"changed" not in response.content
