@@ -16,7 +16,6 @@ import ipaddress
 import os
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -158,17 +157,17 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "Chỉ đọc (GET)."}, status=405)
     if not _allowed(request):
         return JsonResponse({"detail": "Không được xem số đo của máy chủ."}, status=403)
-    registry: Any
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        processes = CollectorRegistry()
+        multiprocess.MultiProcessCollector(processes)
+        output = generate_latest(processes)
     else:
-        registry = CollectorRegistry()
-        for collector in list(REGISTRY._collector_to_names):  # this process's own metrics
-            registry.register(collector)
-    registry.register(StateCollector())
-    response = HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+        output = generate_latest(REGISTRY)  # one process (tests, the development server)
+    state = CollectorRegistry()
+    state.register(StateCollector())
+    output += generate_latest(state)
+    response = HttpResponse(output, content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response
