@@ -25,19 +25,16 @@ def _admin_units(request: HttpRequest) -> list[int] | None:
     )
 
 
-@admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "dossier", "channel", "ip")
-    list_filter = ("channel",)
-    search_fields = ("dossier__code", "user__username")
-    date_hierarchy = "at"
-    list_select_related = ("user", "dossier")
-    readonly_fields = ("at", "user", "dossier", "channel", "ip")
+class UnitLogAdmin(admin.ModelAdmin):
+    """A log in the admin (who saw or asked what): read-only, and a unit administrator sees
+    the rows of their units only; ``unit_field`` is the lookup to the row's unit."""
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalDataAccess]:
+    unit_field = "unit_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         rows = super().get_queryset(request)
         units = _admin_units(request)
-        return rows if units is None else rows.filter(dossier__unit_id__in=units)
+        return rows if units is None else rows.filter(**{f"{self.unit_field}__in": units})
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         units = _admin_units(request)
@@ -54,3 +51,14 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(UnitLogAdmin):
+    unit_field = "dossier__unit_id"
+    list_display = ("at", "user", "dossier", "channel", "ip")
+    list_filter = ("channel",)
+    search_fields = ("dossier__code", "user__username")
+    date_hierarchy = "at"
+    list_select_related = ("user", "dossier")
+    readonly_fields = ("at", "user", "dossier", "channel", "ip")

@@ -119,6 +119,17 @@ class Scope:
     date_from: dt.date
     date_to: dt.date
 
+    def narrow(self, rows: Any, dossier: str = "") -> Any:
+        """``rows`` limited to the scope's units, field and procedure; ``dossier`` is the
+        lookup from a row to its dossier ("" for dossiers, ``"dossier__"`` otherwise)."""
+        if self.unit_ids is not None:
+            rows = rows.filter(**{f"{dossier}unit_id__in": self.unit_ids})
+        if self.field_id is not None:
+            rows = rows.filter(**{f"{dossier}procedure__field_id": self.field_id})
+        if self.procedure_id is not None:
+            rows = rows.filter(**{f"{dossier}procedure_id": self.procedure_id})
+        return rows
+
 
 # A source answers None when it holds no data at all yet (the national sync never turned
 # on): the indicator then reads N/A, never a made-up 0 %.

@@ -23,13 +23,7 @@ def _received(scope: Scope) -> Any:
     rows = NationalSync.objects.filter(
         dossier__received_at__gte=scope.start, dossier__received_at__lt=scope.end
     )
-    if scope.unit_ids is not None:
-        rows = rows.filter(dossier__unit_id__in=scope.unit_ids)
-    if scope.field_id is not None:
-        rows = rows.filter(dossier__procedure__field_id=scope.field_id)
-    if scope.procedure_id is not None:
-        rows = rows.filter(dossier__procedure_id=scope.procedure_id)
-    return rows
+    return scope.narrow(rows, "dossier__")
 
 
 def synced_count(scope: Scope) -> int | None:
@@ -56,12 +50,7 @@ def _with_file_flag(scope: Scope, flag: str) -> int:
     rows = Dossier.objects.filter(
         received_at__gte=scope.start, received_at__lt=scope.end, pk__in=flagged
     )
-    if scope.unit_ids is not None:
-        rows = rows.filter(unit_id__in=scope.unit_ids)
-    if scope.field_id is not None:
-        rows = rows.filter(procedure__field_id=scope.field_id)
-    if scope.procedure_id is not None:
-        rows = rows.filter(procedure_id=scope.procedure_id)
+    rows = scope.narrow(rows)
     return int(rows.count())
 
 
@@ -85,12 +74,7 @@ def vneid_count(scope: Scope) -> int:
     from motcua.integrations.population.models import Outcome, PopulationQuery
 
     rows = Dossier.objects.filter(received_at__gte=scope.start, received_at__lt=scope.end)
-    if scope.unit_ids is not None:
-        rows = rows.filter(unit_id__in=scope.unit_ids)
-    if scope.field_id is not None:
-        rows = rows.filter(procedure__field_id=scope.field_id)
-    if scope.procedure_id is not None:
-        rows = rows.filter(procedure_id=scope.procedure_id)
+    rows = scope.narrow(rows)
     prefilled = PopulationQuery.objects.filter(outcome=Outcome.FOUND).exclude(dossier_code="")
     return int(
         rows.filter(
