@@ -131,3 +131,16 @@ def _static_root() -> None:
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first() -> Any:
+    """Every test starts in Vietnamese, the site's language: a request of an earlier test in
+    English (Accept-Language, the language switch) leaves its language active in the thread,
+    and the next test in the same process would read English text."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
