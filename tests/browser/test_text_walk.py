@@ -6,6 +6,7 @@ Screenshots of the main pages at both widths go to ``docs/screenshots/``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
@@ -85,7 +87,9 @@ def _province() -> dict[str, str]:
     from motcua.units.models import Unit
 
     demo_load(history=False)
-    demo_history_load(count=80)
+    # A fixed day: the history is reproducible for a given "now", and which dossiers are still
+    # waiting depends on it; from the real clock a run at some hours had none waiting.
+    demo_history_load(now=timezone.make_aware(dt.datetime(2026, 11, 18, 10, 30)), count=80)
     commune = Unit.objects.get(memberships__user__username="motcua.xa")
     citizen = get_user_model().objects.get(username="congdan")
     mine, _created = dossier_intake(
