@@ -45,7 +45,7 @@ def seed(site: _site.Site, count: int) -> float:
     from django.db import transaction
 
     from motcua.core.text import fold
-    from motcua.dossiers.models import Dossier, DossierEvent, Status
+    from motcua.dossiers.models import Dossier, DossierEvent, DossierParticipant, Status
     from motcua.dossiers.services import GENESIS, event_hash
     from motcua.procedures.models import Procedure
     from motcua.units.models import Unit
@@ -81,6 +81,9 @@ def seed(site: _site.Site, count: int) -> float:
                     status=status,
                     step_index=None if steps == 0 else steps - 1,
                     step_unit=None if steps == 0 else unit,
+                    step_role=""
+                    if steps == 0
+                    else ["specialist", "specialist", "leader"][steps - 1],
                     received_at=at,
                     due_at=at + dt.timedelta(days=7),
                     created_at=at,
@@ -101,6 +104,10 @@ def seed(site: _site.Site, count: int) -> float:
                 )
                 for d in dossiers:
                     d.pk = ids[d.code]
+            # The receiving unit sees its dossiers (the staff scope reads the participants).
+            DossierParticipant.objects.bulk_create(
+                [DossierParticipant(dossier=d, unit=unit) for d in dossiers], batch_size=1000
+            )
             events = []
             for d, (at, steps) in zip(dossiers, plans, strict=True):
                 prev = GENESIS

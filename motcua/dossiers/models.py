@@ -133,6 +133,9 @@ class Dossier(models.Model):
     step_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The role that holds the current step, copied from the procedure version's workflow
+    # when the step is entered, so that "my steps" is an index lookup, not a JSON walk.
+    step_role = models.CharField(max_length=16, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -184,6 +187,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["step_unit", "status"]),
+            models.Index(fields=["step_unit", "step_role", "status"], name="dossier_step_holder"),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee_status"),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["status", "supplement_due_at"], name="dossier_supplement_due"),
             # Lists are newest first: a page is read from this index, not sorted.
@@ -214,7 +219,9 @@ class Dossier(models.Model):
 
 
 class DossierParticipant(models.Model):
-    """A unit that has held a step of the dossier (inter-agency work): it keeps seeing it."""
+    """A unit that sees the dossier: the receiving unit, and every unit that has held a step
+    of it (inter-agency work), which keeps seeing it. The staff scope is one index lookup
+    here (unit → dossiers), whatever the size of the dossiers table."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="participants")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -223,6 +230,7 @@ class DossierParticipant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "unit"], name="unique_participant"),
         ]
+        indexes = [models.Index(fields=["unit", "dossier"], name="participant_unit_dossier")]
 
 
 class DossierEvent(models.Model):

@@ -9,12 +9,15 @@ see all. A dossier outside the scope does not exist for that user (404).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from motcua.core.crypto import blind_index, digits_of
 from motcua.core.text import comparable, fold
 from motcua.dossiers.models import (
     Attachment,
@@ -28,7 +31,8 @@ from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
 
 def _scope_filter(user: User | AnonymousUser) -> Q | None:
-    """One Q over the dossiers table; ``None`` means everything (system administrator)."""
+    """One Q over the dossiers table; ``None`` means everything (system administrator, or a
+    leader of the whole province)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser:
@@ -38,18 +42,54 @@ def _scope_filter(user: User | AnonymousUser) -> Q | None:
     )
     unit_ids = {unit_id for role, unit_id, _ in memberships if role in STAFF_ROLES and unit_id}
     leader_paths = {path for role, _, path in memberships if role == Role.LEADER and path}
-    scope: Q = Q(applicant_user=user)
-    if unit_ids:
-        scope |= Q(unit_id__in=unit_ids) | Q(step_unit_id__in=unit_ids)
-        # ``pk IN (…)`` rather than a correlated EXISTS: the database can answer each OR
-        # term from an index (unit, step unit, participants) instead of probing every row.
-        scope |= Q(
-            pk__in=DossierParticipant.objects.filter(unit_id__in=unit_ids).values("dossier_id")
-        )
-    for path in leader_paths:
-        below = Unit.objects.filter(path__startswith=path).values("pk")
-        scope |= Q(unit_id__in=below) | Q(step_unit_id__in=below)
+    if not unit_ids:
+        return Q(applicant_user=user)
+    if leader_paths:
+        below = Q()
+        for path in leader_paths:
+            below |= Q(path__startswith=path)
+        if not Unit.objects.exclude(below).exists():
+            return None  # every unit is below: the whole table, read from its own indexes
+        units: Any = Unit.objects.filter(below | Q(pk__in=unit_ids)).values("pk")
+    else:
+        units = sorted(unit_ids)
+    # One semi-join on the participants (the receiving unit and every unit that held a
+    # step): an index lookup per unit, whatever the size of the table. An ``OR`` with other
+    # terms would make the database test every dossier against a hashed list instead.
+    scope = Q(pk__in=DossierParticipant.objects.filter(unit_id__in=units).values("dossier_id"))
+    if Dossier.objects.filter(applicant_user=user).exists():
+        scope |= Q(applicant_user=user)  # an officer who is also an applicant (rare)
     return scope
+
+
+_CODE_LIKE = re.compile(r"[0-9A-Za-z._/-]*[0-9][0-9A-Za-z._/-]*")
+_NUMBER_LIKE = re.compile(r"[0-9 .+()-]+")
+
+
+def search_q(text: str) -> Q:
+    """What an officer types in the search box, matched the way the indexes can answer it:
+    something shaped like a dossier code (one word with a digit, e.g. "000.01.50.H99-2612"
+    or "261202-0042") by the code; a phone or ID number (9 digits or more) whole, by its keyed
+    hash (they are encrypted at rest); anything else by the applicant's name, accents
+    ignored, anywhere in the name (trigram indexes on PostgreSQL)."""
+    text = text.strip()
+    match = Q(pk__in=[])
+    digits = digits_of(text)
+    if len(digits) >= 9 and _NUMBER_LIKE.fullmatch(text):
+        hashed = blind_index(digits)
+        match |= Q(applicant_phone_hash=hashed) | Q(applicant_id_hash=hashed)
+    if _CODE_LIKE.fullmatch(text):
+        # Any part of the code ("261202-0042"): a trigram index on PostgreSQL answers it from
+        # three characters on; shorter, only the start of the code, from the code's index.
+        lookup = "code__contains" if len(text) >= 3 else "code__startswith"
+        match |= Q(**{lookup: text.upper()})
+        if text.upper() != text:
+            match |= Q(**{lookup: text})
+        return match
+    if len(digits) >= 9 and _NUMBER_LIKE.fullmatch(text):
+        return match
+    folded = fold(text)
+    return Q(applicant_name_folded__contains=folded) if folded else match
 
 
 def dossier_scope(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
@@ -94,11 +134,7 @@ def dossier_list(
         )
     search = search.strip()[:100]
     if search:
-        folded = fold(search)
-        match = Q(code__icontains=search)
-        if folded:
-            match |= Q(applicant_name_folded__contains=folded)
-        dossiers = dossiers.filter(match)
+        dossiers = dossiers.filter(search_q(search))
     return dossiers.order_by("-created_at", "-id")
 
 

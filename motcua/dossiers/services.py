@@ -546,6 +546,8 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
             dossier.save()
+            # The receiving unit sees the dossier (the staff scope reads the participants).
+            DossierParticipant.objects.create(dossier=dossier, unit=unit)
             fees_at_intake(dossier)
             stored = _intake_files(
                 dossier, actor, files, len(checklist), digitised=digitised_documents
@@ -803,6 +805,7 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
     unit = step_unit_of(d, step)
     d.step_index = index
     d.step_unit = unit
+    d.step_role = str(step.get("role") or "")[:16]
     d.assignee = _assignee_for(d, assignee, step, unit)
     if unit.pk != d.unit_id:
         # Another unit's hands (inter-agency): it keeps seeing the dossier afterwards. The
@@ -860,6 +863,7 @@ def dossier_send_back(
             d.status = Status.RECEIVED
             d.step_index = None
             d.step_unit = None
+            d.step_role = ""
             d.assignee = None
             return {"step": None}
         return _enter_step(d, d.step_index - 1, None)

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from motcua.calendars.selectors import working_calendar
 from motcua.calendars.workingtime import WorkingCalendar
-from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent
+from motcua.core.text import fold
+from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierParticipant
 from motcua.dossiers.services import GENESIS, event_hash, timeliness_of
 from motcua.procedures.catalog import catalog_import
 from motcua.procedures.models import Procedure, ProcedureVersion
@@ -47,6 +48,7 @@ CHANNELS = (("online", 0.45), ("counter", 0.47), ("postal", 0.08))
 FIRST_NAMES = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hạnh", "Khánh", "Lan", "Minh",
                "Nga", "Phúc", "Quân", "Thảo", "Trung", "Vy"]  # fmt: skip
 LAST_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Hữu", "Thu", "Đức", "Xuân"]
 
 
 def _catalog(units: int, prefix: str) -> dict[str, Any]:
@@ -276,13 +278,13 @@ def _dossier(
     r = rng.random()
     channel = "online" if r < 0.45 and proc.online else ("postal" if r > 0.92 else "counter")
     t = gen.working_instant(day)
-    name = f"{rng.choice(LAST_NAMES)} Văn {rng.choice(FIRST_NAMES)}"
+    name = f"{rng.choice(LAST_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(FIRST_NAMES)}"
     d = Rec(
         Dossier,
         code=code, procedure_id=proc.procedure.pk, procedure_version_id=proc.version_id,
         unit_id=unit.pk,
         channel=channel, applicant_kind="citizen", applicant_name=name,
-        applicant_name_folded=name.lower(), applicant_phone=f"09{rng.randrange(10**8):08d}",
+        applicant_name_folded=fold(name), applicant_phone=f"09{rng.randrange(10**8):08d}",
         summary="", documents=[], status="", fee_amount=proc.fee, created_at=t, updated_at=t,
     )  # fmt: skip
     events: list[tuple[str, dt.datetime, str, str, dict[str, Any], int | None, int | None]] = []
@@ -332,6 +334,7 @@ def _dossier(
         return _finish(d, events)
     d.step_index = 0
     d.step_unit_id = unit.pk
+    d.step_role = steps[0].get("role") or Role.SPECIALIST
     d.assignee_id = officer_id
     add("forward", t, "processing",
         {"step": 0, "step_name": steps[0]["name"], "step_unit": unit.code,
@@ -359,6 +362,7 @@ def _dossier(
     if t > now:
         return _finish(d, events)
     d.step_index = 1
+    d.step_role = steps[-1].get("role") or Role.LEADER
     d.assignee_id = leader_id
     add("forward", t, "processing",
         {"step": 1, "step_name": steps[-1]["name"], "step_unit": unit.code,
@@ -520,11 +524,17 @@ def _write(
     event_sql, event_row = _inserter(DossierEvent)
     state_sql, state_row = _inserter(StatState)
     fact_sql, fact_values = _inserter(NationalFact)
+    participant_sql = (
+        f"INSERT INTO {DossierParticipant._meta.db_table} (dossier_id, unit_id) "  # noqa: S608
+        "VALUES (%s, %s)"
+    )
     dossier_rows, event_rows, state_rows, fact_rows = [], [], [], []
+    participant_rows = []
     for d, evs in pending:
         d.id = ids.dossier
         ids.dossier += 1
         dossier_rows.append(dossier_row(d))
+        participant_rows.append((d.id, d.unit_id))  # the receiving unit sees it
         for e in evs:
             e.id = ids.event
             ids.event += 1
@@ -553,8 +563,9 @@ def _write(
                               due_day=final.due_day))
             )  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql, rows in ((dossier_sql, dossier_rows), (event_sql, event_rows),
-                          (state_sql, state_rows), (fact_sql, fact_rows)):  # fmt: skip
+        for sql, rows in ((dossier_sql, dossier_rows), (participant_sql, participant_rows),
+                          (event_sql, event_rows), (state_sql, state_rows),
+                          (fact_sql, fact_rows)):  # fmt: skip
             if connection.vendor == "postgresql":
                 _copy(cursor, sql, rows)
             else:
@@ -578,7 +589,7 @@ def _reset_sequences() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Dossier, DossierEvent):
+        for model in (Dossier, DossierEvent, DossierParticipant):
             table = model._meta.db_table
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608

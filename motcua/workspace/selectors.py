@@ -13,17 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.calendars.selectors import working_calendar
-from motcua.core.crypto import blind_index, digits_of
-from motcua.core.text import fold
+from motcua.core.pagination import capped_count
 from motcua.core.validation import iso_date
 from motcua.dossiers.models import Channel, Dossier, Status
-from motcua.dossiers.selectors import dossier_scope
+from motcua.dossiers.selectors import dossier_scope, search_q
 from motcua.units.models import Role
 from motcua.workspace.auth import Staff
 
 MAX_STEPS = 12  # longest workflow the "my steps" filter looks at
 ACTIVE = [Status.PROCESSING, Status.AWAITING_PAYMENT]
 RUNNING = [Status.RECEIVED, Status.PROCESSING]
+# Every list of the home page but "all" holds open dossiers only.
+OPEN = [Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT,
+        Status.SUPPLEMENT_REQUESTED, Status.RESOLVED]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,10 @@ LIST_BY_KEY = {item.key: item for item in LISTS}
 SORTS = {
     "due": ("due_at", "id"),
     "-due": ("-due_at", "-id"),
-    "received": ("started", "id"),
-    "-received": ("-started", "-id"),
+    # When the dossier came in (counter reception or online submission): the order of the
+    # "newest first" index, so a page is read from the index, not sorted.
+    "received": ("created_at", "id"),
+    "-received": ("-created_at", "-id"),
     "submitted": ("submitted_at", "id"),
     "code": ("code",),
     "-code": ("-code",),
@@ -140,16 +144,10 @@ SORT_LABELS = {
 
 def _holder_q(user: Any, staff: Staff) -> Q:
     """The steps this officer holds: assigned to them, or unassigned at a unit where they
-    hold the step's role (the role is read from the procedure version's workflow)."""
+    hold the step's role (``step_role``, copied from the workflow when the step began)."""
     held = Q(assignee=user)
     for role, unit_id in staff.pairs:
-        for index in range(MAX_STEPS):
-            held |= Q(
-                assignee__isnull=True,
-                step_unit_id=unit_id,
-                step_index=index,
-                **{f"procedure_version__record__steps__{index}__role": role},
-            )
+        held |= Q(assignee__isnull=True, step_unit_id=unit_id, step_role=role)
     return held & Q(status__in=ACTIVE)
 
 
@@ -180,12 +178,20 @@ def lists_for(staff: Staff) -> list[ListDef]:
 
 
 def list_counts(*, user: Any, staff: Staff, now: dt.datetime | None = None) -> dict[str, int]:
-    """Every count of the home page in one aggregate query."""
+    """The counts of the home page: every list of open work in one aggregate query over the
+    open dossiers in scope (an index range on the status, whatever the size of the closed
+    history), and "all" as a capped count (``CountCap``)."""
     now = now or timezone.now()
     filters = list_filters(user, staff, now)
     wanted = {item.key for item in lists_for(staff)}
-    aggregates = {key: Count("id", filter=q) for key, q in filters.items() if key in wanted}
-    return dossier_scope(user=user).aggregate(**aggregates)
+    aggregates = {
+        key: Count("id", filter=q) for key, q in filters.items() if key in wanted and key != "all"
+    }
+    scope = dossier_scope(user=user)
+    counts: dict[str, int] = scope.filter(status__in=OPEN).aggregate(**aggregates)
+    if "all" in wanted:
+        counts["all"] = capped_count(scope)
+    return counts
 
 
 @dataclass
@@ -218,20 +224,6 @@ class ListQuery:
             date_to=day("to"),
             sort=params.get("sort", "") if params.get("sort") in SORTS else "",
         )
-
-
-def search_q(text: str) -> Q:
-    """Code, applicant name (accent-insensitive), or the whole phone or ID number (those are
-    encrypted at rest and found by their keyed hash, so a part of one finds nothing)."""
-    match = Q(code__icontains=text)
-    folded = fold(text)
-    if folded:
-        match |= Q(applicant_name_folded__contains=folded)
-    digits = digits_of(text)
-    if len(digits) >= 9:
-        hashed = blind_index(digits)
-        match |= Q(applicant_phone_hash=hashed) | Q(applicant_id_hash=hashed)
-    return match
 
 
 def dossier_inbox(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.archive.models import ArchivePackage
 from motcua.calendars.selectors import working_calendar
 from motcua.core.collation import vi_order, vi_sorted
+from motcua.core.pagination import CappedPaginator
 from motcua.core.people import person_label
 from motcua.core.services import personal_data_viewed
 from motcua.core.validation import ascii_int, iso_date
@@ -131,7 +131,7 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     query = ListQuery.from_params(request.GET, _default_list(staff))
     dossiers = dossier_inbox(user=officer(request), staff=staff, query=query)
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -721,7 +721,7 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         dossiers = dossiers.filter(assignee__isnull=True)
     elif selected:
         dossiers = dossiers.filter(assignee__username=selected)
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workspace/workload.html",

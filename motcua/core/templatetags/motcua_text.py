@@ -40,6 +40,16 @@ def vn_number(value: Any, decimals: Any = None) -> str:
 
 
 @register.filter
+def capped(value: Any) -> str:
+    """A count of a long list (``core.pagination``): "hơn 1.000" past the cap."""
+    from motcua.core.pagination import COUNT_CAP
+
+    if isinstance(value, int) and value > COUNT_CAP:
+        return str(_("hơn %(n)s") % {"n": numbers.vn_number(COUNT_CAP)})
+    return numbers.vn_number(value)
+
+
+@register.filter
 def vn_money(value: Any) -> str:
     return numbers.vn_money(value)
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from motcua.core import pagination
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.tests import files
@@ -365,3 +366,15 @@ def test_the_leaders_home_opens_on_a_list_with_work(province: Province, signed_i
     page = signed_in("leader").get("/can-bo/")
     assert page.context["featured"].key != "unassigned"
     assert [d.code for d in page.context["dossiers"]] == [dossier.code]
+
+
+def test_the_list_page_says_more_than_the_cap(monkeypatch, province: Province, signed_in) -> None:
+    for _ in range(3):
+        intake(province)
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 2)
+    page = signed_in("desk").get("/can-bo/ho-so/", {"list": "all"})
+    text = page.content.decode()
+    assert "Hơn 2 hồ sơ: thu hẹp bằng bộ lọc hoặc tìm kiếm." in text
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 1000)
+    text = signed_in("desk").get("/can-bo/ho-so/", {"list": "all"}).content.decode()
+    assert "3 hồ sơ" in text and "Hơn" not in text
