@@ -107,9 +107,12 @@ def _close_replica() -> None:
         connections[REPLICA].close()
 
 
-def replica_check() -> bool:
+def replica_check(*, fresh: bool = False) -> bool:
     """Ask the replica now whether it answers and how far behind it is; remember the
-    verdict (good: ``CHECK_SECONDS``; bad: ``MOTCUA_READ_REPLICA_RETRY_SECONDS``)."""
+    verdict (good: ``CHECK_SECONDS``; bad: ``MOTCUA_READ_REPLICA_RETRY_SECONDS``).
+    ``fresh``: on a new connection (the old one may be the broken part)."""
+    if fresh:
+        _close_replica()
     max_lag = float(settings.MOTCUA_READ_REPLICA_MAX_LAG)
     try:
         lag = _lag_seconds() if connections[REPLICA].vendor == "postgresql" else 0.0
@@ -187,8 +190,7 @@ def replica_reads(view: F) -> F:
         # replica afresh (the verdict holds for the next requests) and answer from the
         # primary, which is always right. The view only reads, so running it again is safe.
         logger.warning("read replica failed mid-request; answering from the primary")
-        _close_replica()
-        replica_check()
+        replica_check(fresh=True)
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

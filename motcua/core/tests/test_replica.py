@@ -56,7 +56,11 @@ ON_POSTGRES = os.environ.get("MOTCUA_DATABASE_URL", "").startswith(("postgres://
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        not ON_POSTGRES, reason="the read replica is PostgreSQL streaming replication"
+        not ON_POSTGRES,
+        reason=(
+            "needs a PostgreSQL run (MOTCUA_DATABASE_URL=postgres://…): "
+            "the read replica is PostgreSQL streaming replication"
+        ),
     ),
     pytest.mark.skipif(
         BINDIR is None, reason="PostgreSQL server programs (initdb, pg_ctl) are not installed"
@@ -272,6 +276,21 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
     status, seen = officer.call("GET", f"/api/v1/lookup/{code}")
     assert status == 200, seen
     assert seen["code"] == code
+
+    # A second server that allows 1 s of lag: it soon finds the paused replica too far
+    # behind and reads this dossier from the primary, while the first still reads the replica.
+    strict = Site(data_dir=site.data_dir, env={**site.env, "MOTCUA_READ_REPLICA_MAX_LAG": "1"})
+    strict.start()
+    try:
+        wait_until(
+            lambda: Client(strict.base).call("GET", f"/api/v1/lookup/{code}")[0] == 200,
+            timeout=30,
+            what="the lag check to send reads to the primary",
+        )
+    finally:
+        strict.kill(signal.SIGTERM)
+    assert "behind (max 1.0 s)" in (site.data_dir / "server.log").read_text()
+    assert stranger.call("GET", f"/api/v1/lookup/{code}")[0] == 404
 
     replica.sql("SELECT pg_wal_replay_resume()")
     wait_until(
