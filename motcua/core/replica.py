@@ -75,10 +75,13 @@ class _Health:
         self.usable = False
         self.until = 0.0  # monotonic time until which the verdict holds
         self.lag = 0.0
+        self.reachable = False
+        self.known = False  # no verdict yet
 
     def reset(self) -> None:
         with self.lock:
-            self.usable, self.until, self.lag = False, 0.0, 0.0
+            self.usable, self.until, self.lag, self.reachable = False, 0.0, 0.0, False
+            self.known = False
 
 
 health = _Health()
@@ -109,26 +112,49 @@ def _close_replica() -> None:
 
 def replica_check(*, fresh: bool = False) -> bool:
     """Ask the replica now whether it answers and how far behind it is; remember the
-    verdict (good: ``CHECK_SECONDS``; bad: ``MOTCUA_READ_REPLICA_RETRY_SECONDS``).
-    ``fresh``: on a new connection (the old one may be the broken part)."""
+    verdict: a good one for ``CHECK_SECONDS``; a replica behind for ``CHECK_SECONDS`` too
+    (the lag is measured from the last replayed commit, so a write after a quiet hour looks
+    like an hour of lag for the instant before it is replayed); an unreachable one for
+    ``MOTCUA_READ_REPLICA_RETRY_SECONDS``, so requests do not each wait for the connect
+    timeout. ``fresh``: on a new connection (the old one may be the broken part). Logs only
+    changes of state."""
     if fresh:
         _close_replica()
     max_lag = float(settings.MOTCUA_READ_REPLICA_MAX_LAG)
+    error = ""
     try:
         lag = _lag_seconds() if connections[REPLICA].vendor == "postgresql" else 0.0
+        reachable = True
         usable = max_lag <= 0 or lag <= max_lag
-        if not usable:
-            logger.warning(
-                "read replica %.1f s behind (max %s s): reading the primary", lag, max_lag
-            )
     except DatabaseError as exc:
-        logger.warning("read replica unreachable, reading the primary: %s", exc)
         _close_replica()
-        usable, lag = False, 0.0
-    hold = CHECK_SECONDS if usable else float(settings.MOTCUA_READ_REPLICA_RETRY_SECONDS)
+        usable, lag, reachable, error = False, 0.0, False, str(exc)
+    hold = CHECK_SECONDS if reachable else float(settings.MOTCUA_READ_REPLICA_RETRY_SECONDS)
     with health.lock:
-        health.usable, health.lag, health.until = usable, lag, time.monotonic() + hold
+        changed = not health.known or (usable, reachable) != (health.usable, health.reachable)
+        health.usable, health.lag, health.reachable = usable, lag, reachable
+        health.until, health.known = time.monotonic() + hold, True
+    if changed and not reachable:
+        logger.warning("read replica unreachable, reading the primary: %s", error)
+    elif changed and not usable:
+        logger.warning("read replica %.1f s behind (max %s s): reading the primary", lag, max_lag)
+    elif changed:
+        logger.info("read replica in use (%.1f s behind)", lag)
     return usable
+
+
+def replica_status() -> dict[str, Any]:
+    """For ``/readyz``: the replica's state as this process sees it (asked again once the last
+    verdict has expired). A replica that is down or behind does not make the server unready,
+    since the primary answers in its place."""
+    usable = replica_usable()
+    if usable:
+        text = "ok"
+    elif health.reachable:
+        text = f"chậm {health.lag:.0f} giây: đang đọc từ máy chủ chính"
+    else:
+        text = "không kết nối được: đang đọc từ máy chủ chính"
+    return {"status": text, "lag_seconds": round(health.lag, 1) if health.reachable else None}
 
 
 def replica_usable() -> bool:

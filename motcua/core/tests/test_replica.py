@@ -299,6 +299,13 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
         what="the replica to replay the intake",
     )
 
+    # Caught up: /readyz says so (each server process renews its verdict every 2 s).
+    wait_until(
+        lambda: stranger.call("GET", "/readyz")[1]["replica"] == {"status": "ok", "lag_seconds": 0},
+        timeout=30,
+        what="/readyz to report the replica caught up",
+    )
+
     # The replica goes away: the public pages keep answering, from the primary, at once.
     replica.stop()
     for path in (f"/api/v1/lookup/{code}", f"/tra-cuu/?code={code}", "/cong-khai/"):
@@ -306,6 +313,9 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
         status, body = stranger.call("GET", path)
         assert status == 200, (path, str(body)[-500:])
         assert time.monotonic() - started < 5, path
+    status, ready = stranger.call("GET", "/readyz")
+    assert status == 200 and ready["status"] == "ready", ready
+    assert ready["replica"]["status"].startswith("không kết nối được"), ready
     # A dossier the replica never saw is found too: the reads really are on the primary.
     status, later = intake(site)
     assert status == 201
