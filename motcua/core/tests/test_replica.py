@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -50,6 +51,16 @@ def _bindir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def _postgres_user() -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return False
+    return True
+
+
 BINDIR = _bindir()
 ON_POSTGRES = os.environ.get("MOTCUA_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -64,6 +75,10 @@ pytestmark = [
     ),
     pytest.mark.skipif(
         BINDIR is None, reason="PostgreSQL server programs (initdb, pg_ctl) are not installed"
+    ),
+    pytest.mark.skipif(
+        os.geteuid() == 0 and not _postgres_user(),
+        reason="running as root without a postgres user: initdb refuses to run as root",
     ),
 ]
 
@@ -117,7 +132,17 @@ def _primary_and_replica() -> Iterator[tuple[Cluster, Cluster]]:
     replica = Cluster(root / "replica", free_port())
     started: list[Cluster] = []
     try:
-        _run("initdb", "-D", str(primary.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        _run(
+            "initdb",
+            "-D",
+            str(primary.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         settings = (
             f"port = {primary.port}\nlisten_addresses = '127.0.0.1'\n"
             f"unix_socket_directories = '{root}'\nwal_level = replica\nmax_wal_senders = 4\n"
@@ -320,3 +345,28 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
     status, later = intake(site)
     assert status == 201
     assert stranger.call("GET", f"/api/v1/lookup/{later['code']}")[0] == 200
+    _a_silent_replica_costs_one_timeout(site, code)
+
+
+def _a_silent_replica_costs_one_timeout(site: Site, code: str) -> None:
+    """A replica whose host takes the connection and never answers (a hung server, a
+    half-open network): each server process waits out the 2 s connect timeout once, then
+    reads the primary without asking it again for the retry window."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes the handshakes; nobody ever replies
+        port = silent.getsockname()[1]
+        env = {**site.env, "MOTCUA_READ_DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/x"}
+        hung = Site(data_dir=site.data_dir, env=env)
+        hung.start()
+        try:
+            took = []
+            for _ in range(8):
+                started = time.monotonic()
+                assert Client(hung.base).call("GET", f"/api/v1/lookup/{code}")[0] == 200
+                took.append(time.monotonic() - started)
+        finally:
+            hung.kill(signal.SIGTERM)
+    assert max(took) < 5, took  # the timeout is 2 s
+    assert sum(t > 1.5 for t in took) <= 2, took  # once per worker process, at most
+    assert sum(t < 1 for t in took) >= 6, took
