@@ -338,9 +338,14 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
         status, body = stranger.call("GET", path)
         assert status == 200, (path, str(body)[-500:])
         assert time.monotonic() - started < 5, path
-    status, ready = stranger.call("GET", "/readyz")
-    assert status == 200 and ready["status"] == "ready", ready
-    assert ready["replica"]["status"].startswith("không kết nối được"), ready
+
+    # /readyz tells, still ready (each process renews its verdict within 2 s).
+    def replica_down_and_ready() -> bool:
+        status, ready = stranger.call("GET", "/readyz")
+        assert status == 200 and ready["status"] == "ready", ready
+        return bool(ready["replica"]["status"].startswith("không kết nối được"))
+
+    wait_until(replica_down_and_ready, timeout=30, what="/readyz to report the replica down")
     # A dossier the replica never saw is found too: the reads really are on the primary.
     status, later = intake(site)
     assert status == 201
@@ -356,7 +361,11 @@ def _a_silent_replica_costs_one_timeout(site: Site, code: str) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(64)  # the kernel completes the handshakes; nobody ever replies
         port = silent.getsockname()[1]
-        env = {**site.env, "MOTCUA_READ_DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/x"}
+        env = {
+            **site.env,
+            "MOTCUA_READ_DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/x",
+            "MOTCUA_READ_REPLICA_RETRY_SECONDS": "120",  # longer than the loop, however slow
+        }
         hung = Site(data_dir=site.data_dir, env=env)
         hung.start()
         try:
@@ -367,6 +376,7 @@ def _a_silent_replica_costs_one_timeout(site: Site, code: str) -> None:
                 took.append(time.monotonic() - started)
         finally:
             hung.kill(signal.SIGTERM)
-    assert max(took) < 5, took  # the timeout is 2 s
-    assert sum(t > 1.5 for t in took) <= 2, took  # once per worker process, at most
-    assert sum(t < 1 for t in took) >= 6, took
+    # A request that asked the replica waited the whole 2 s timeout, and no longer; only the
+    # first request of each of the two worker processes did.
+    assert max(took) < 5, took
+    assert sum(t >= 1.9 for t in took) <= 2, took
