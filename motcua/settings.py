@@ -225,7 +225,14 @@ else:
 # issue 17, item 4: public lookup, reports and exports read from a streaming replica
 # (motcua/core/replica.py, docs/operations.md). PostgreSQL primary only.
 _read_database_url = env("MOTCUA_READ_DATABASE_URL")
-if _read_database_url and _database_url:
+if _read_database_url:
+    if not _database_url.startswith(("postgres", "postgis")) or not _read_database_url.startswith(
+        ("postgres", "postgis")
+    ):
+        raise RuntimeError(
+            "MOTCUA_READ_DATABASE_URL needs a PostgreSQL MOTCUA_DATABASE_URL, and must itself be "
+            "a postgres:// URL (a streaming replica of it)"
+        )
     DATABASES["replica"] = dj_database_url.parse(_read_database_url, conn_max_age=60)
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the suite never creates it

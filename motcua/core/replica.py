@@ -214,7 +214,8 @@ def replica_reads(view: F) -> F:
                     raise  # the primary's error, not the replica's
         # A broken connection, a replica gone, or a query cancelled by replay: judge the
         # replica afresh (the verdict holds for the next requests) and answer from the
-        # primary, which is always right. The view only reads, so running it again is safe.
+        # primary, which is always right. The view only reads, so running it again is safe
+        # (a rate-limited page counts the request twice, once per try: a rare, small cost).
         logger.warning("read replica failed mid-request; answering from the primary")
         replica_check(fresh=True)
         return view(*args, **kwargs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
+from conftest import child_env, run_motcua
 from motcua.core import replica
 from motcua.core.replica import (
     REPLICA,
@@ -158,3 +160,14 @@ def test_without_a_replica_nothing_changes() -> None:
     response = _middleware(seen)(RequestFactory().post("/api/v1/dossiers"))
     assert WROTE_COOKIE not in response.cookies
     assert seen == ["default"]
+
+
+def test_a_replica_without_a_postgresql_primary_is_refused_in_plain_words(data_dir: Path) -> None:
+    env = child_env(data_dir, MOTCUA_READ_DATABASE_URL="postgres://motcua@db2.example.vn/motcua")
+    env.pop("MOTCUA_DATABASE_URL", None)  # the embedded SQLite
+
+    result = run_motcua("manage", "check", data_dir=data_dir, env=env)
+
+    assert result.returncode == 1
+    assert "MOTCUA_READ_DATABASE_URL needs a PostgreSQL MOTCUA_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
