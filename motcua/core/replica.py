@@ -32,7 +32,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -185,6 +185,12 @@ class ReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
         return False if db == REPLICA else None
+
+
+def read_connection(model: type[Any]) -> Any:
+    """The connection a read of ``model`` goes to, for raw SQL (which no router sees): the
+    replica inside ``replica_reads`` when the router allows it, else the primary."""
+    return connections[router.db_for_read(model)]
 
 
 @contextlib.contextmanager

@@ -272,6 +272,15 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
     assert status == 201, first
     wait_until(lambda: _caught_up(primary, replica), timeout=30, what="the replica to catch up")
     assert stranger.call("GET", f"/api/v1/lookup/{first['code']}")[0] == 200
+    leader = Client(site.base, site.token("leader"))  # a reader: never wrote
+
+    def received() -> int:
+        status, stats = leader.call("GET", "/api/v1/stats")
+        assert status == 200, stats
+        return int(stats["total"]["received"])
+
+    before = received()
+    assert before >= 1
 
     # Replay paused: what the primary writes now stays out of the replica.
     replica.sql("SELECT pg_wal_replay_pause()")
@@ -305,6 +314,8 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
     status, seen = officer.call("GET", f"/api/v1/lookup/{code}")
     assert status == 200, seen
     assert seen["code"] == code
+    # The statistics (raw SQL over the summary table) are read from the replica too.
+    assert received() == before
 
     # A second server that allows 1 s of lag: it soon finds the paused replica too far
     # behind and reads this dossier from the primary, while the first still reads the replica.
@@ -327,6 +338,7 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
         timeout=30,
         what="the replica to replay the intake",
     )
+    assert received() == before + 1
 
     # Caught up: /readyz says so (each server process renews its verdict every 2 s).
     wait_until(
@@ -337,9 +349,11 @@ def _walk(site: Site, primary: Cluster, replica: Cluster) -> None:
 
     # The replica goes away: the public pages keep answering, from the primary, at once.
     replica.stop()
-    for path in (f"/api/v1/lookup/{code}", f"/tra-cuu/?code={code}", "/cong-khai/"):
+    pages = [(stranger, f"/api/v1/lookup/{code}"), (stranger, f"/tra-cuu/?code={code}")]
+    pages += [(stranger, "/cong-khai/"), (leader, "/api/v1/stats"), (leader, "/api/v1/indicators")]
+    for client, path in pages:
         started = time.monotonic()
-        status, body = stranger.call("GET", path)
+        status, body = client.call("GET", path)
         assert status == 200, (path, str(body)[-500:])
         assert time.monotonic() - started < 5, path
 
