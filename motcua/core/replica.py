@@ -14,6 +14,8 @@ when all of these hold:
 - the replica answered its last check, and its replay lag was under
   ``MOTCUA_READ_REPLICA_MAX_LAG`` seconds.
 
+Raw SQL takes its connection from ``read_connection(Model)`` to follow the same rule.
+
 A replica that does not answer (connection refused, or the 2 s connect timeout) is marked
 down for ``MOTCUA_READ_REPLICA_RETRY_SECONDS`` so later requests do not pay the timeout again;
 a request that was reading from it when it went away is served again from the primary, never
