@@ -169,6 +169,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RejectNulMiddleware",
     "motcua.core.middleware.DatabaseBusyMiddleware",  # issue 11: locked database → 503
+    "motcua.core.replica.ReadAfterWriteMiddleware",  # issue 17: who just wrote reads the primary
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -221,6 +222,24 @@ else:
             },
         }
     }
+# issue 17, item 4: public lookup, reports and exports read from a streaming replica
+# (motcua/core/replica.py, docs/operations.md). PostgreSQL primary only.
+_read_database_url = env("MOTCUA_READ_DATABASE_URL")
+if _read_database_url:
+    if not _database_url.startswith(("postgres", "postgis")) or not _read_database_url.startswith(
+        ("postgres", "postgis")
+    ):
+        raise RuntimeError(
+            "MOTCUA_READ_DATABASE_URL needs a PostgreSQL MOTCUA_DATABASE_URL, and must itself be "
+            "a postgres:// URL (a streaming replica of it)"
+        )
+    DATABASES["replica"] = dj_database_url.parse(_read_database_url, conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the suite never creates it
+    DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
+MOTCUA_READ_AFTER_WRITE_SECONDS = env_int("MOTCUA_READ_AFTER_WRITE_SECONDS", 10)
+MOTCUA_READ_REPLICA_MAX_LAG = env_int("MOTCUA_READ_REPLICA_MAX_LAG", 30)  # seconds; 0: no check
+MOTCUA_READ_REPLICA_RETRY_SECONDS = env_int("MOTCUA_READ_REPLICA_RETRY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -11,6 +11,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from motcua.core.replica import replica_configured, replica_status
+
 _migrated = False  # once every migration is applied it stays so for this process
 
 
@@ -75,7 +77,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
         if name == "database" and checks[name] != "ok":
             break  # nothing else can be read without it
     ready = all(value == "ok" for value in checks.values()) and len(checks) == len(CHECKS)
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if replica_configured():  # issue 17: informative only, the primary stands in for it
+        body["replica"] = replica_status()
     response = JsonResponse(body, status=200 if ready else 503)
     response["Cache-Control"] = "no-store"
     return response

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError
 from motcua.core.ratelimit import client_ip, rate_limited
+from motcua.core.replica import replica_reads
 from motcua.portal.forms import LookupForm, RatingForm
 from motcua.portal.lookup import VerifyResult, lookup_find, public_timeline, verify_check
 from motcua.portal.models import Rating
@@ -43,6 +44,7 @@ def _too_many(request: HttpRequest, *, locked: bool = False) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def lookup(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("code"):
         return render(request, "portal/lookup.html", {"form": LookupForm()})

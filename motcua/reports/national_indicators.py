@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from motcua.core.replica import read_connection
 from motcua.dossiers.models import Attachment, AttachmentKind, Dossier
 from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion
 from motcua.reports.models import NationalFact
@@ -303,7 +303,7 @@ def count_with_result(scope: Scope, *, online: bool = False, with_document: bool
         table = Procedure._meta.db_table
         sql += f" AND d.procedure_id IN (SELECT id FROM {table} WHERE field_id = %s)"  # noqa: S608
         params.append(scope.field_id)
-    with connection.cursor() as cursor:
+    with read_connection(Dossier).cursor() as cursor:  # the replica, if any
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
 

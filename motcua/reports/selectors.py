@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.replica import read_connection
 from motcua.core.validation import iso_date
 from motcua.dossiers.models import Dossier, Status
 from motcua.procedures.models import Field, Procedure
@@ -353,7 +353,7 @@ def raw_sums(
         f"GROUP BY {group_column}"
     )
     out: dict[int, dict[str, int]] = {}
-    with connection.cursor() as cursor:
+    with read_connection(StatDelta).cursor() as cursor:  # the replica, if any
         cursor.execute(sql, end_params + before_params)
         for row in cursor.fetchall():
             values = [int(v or 0) for v in row[width:]]
@@ -529,7 +529,7 @@ def monthly_trend(
         f"FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY grain, day"
     )
     by_month: dict[dt.date, list[int]] = {m: [0] * len(cols) for m in months}
-    with connection.cursor() as cursor:
+    with read_connection(StatDelta).cursor() as cursor:  # the replica, if any
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             day = row[1] if isinstance(row[1], dt.date) else dt.date.fromisoformat(row[1])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from motcua.core.collation import vi_order, vi_sorted
 from motcua.core.people import person_name
+from motcua.core.replica import replica_reads
 from motcua.procedures.models import Field, Procedure
 from motcua.reports.charts import trend_svg
 from motcua.reports.exports import to_pdf, to_xlsx
@@ -84,6 +85,7 @@ def _unit_choices(request: HttpRequest, tree: UnitTree) -> list[Unit]:
 
 
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     q = _query_or_error(request)
     if isinstance(q, HttpResponse):
@@ -155,6 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in {"xlsx", "pdf"}:
         return render(
@@ -217,6 +220,7 @@ def _day_bounds(start: Any, end: Any) -> Any:
     return lo, hi
 
 
+@replica_reads
 def transparency(request: HttpRequest) -> HttpResponse:
     tree = UnitTree.load()
     roots = sorted((u for u in tree.units.values() if u.parent_id is None), key=lambda u: u.path)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.replica import replica_reads
 from motcua.core.throttles import LookupThrottle
 from motcua.portal.lookup import (
     VERIFY_LOCK_SECONDS,
@@ -77,6 +78,7 @@ class LookupView(_Base):
         responses={200: inline_serializer("Lookup", {"code": serializers.CharField()})},
         auth=[],
     )
+    @replica_reads
     def get(self, request: Request, code: str) -> Response:
         dossier = self._dossier(code)
         verify = self._well_formed(str(request.query_params.get("verify", ""))[:16])

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.replica import replica_reads
 from motcua.reports.national_indicators import national_indicators
 from motcua.reports.query import StatsForbidden, report_query
 from motcua.reports.selectors import COUNT_KEYS, EXTRA_KEYS, StatsError, stats_report
@@ -72,6 +73,7 @@ class StatsView(APIView):
             )
         },
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         try:
             q = report_query(request.user, request.query_params)
@@ -144,6 +146,7 @@ class IndicatorsView(APIView):
             )
         },
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         try:
             q = report_query(request.user, request.query_params)
