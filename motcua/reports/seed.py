@@ -595,3 +595,6 @@ def _reset_sequences() -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
+        # Fresh statistics for the planner: bulk-loaded tables look empty to it until then.
+        for model in (Dossier, DossierEvent, DossierParticipant):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")

@@ -235,7 +235,12 @@ def dossier_inbox(
         dossier_scope(user=user)
         .filter(list_filters(user, staff, now)[query.key])
         .select_related(
-            "procedure", "procedure__field", "unit", "step_unit", "assignee__staff_profile"
+            "procedure",
+            "procedure__field",
+            "unit",
+            "step_unit",
+            "assignee__staff_profile",
+            "assignee__citizen_profile",
         )
         .annotate(started=Coalesce("received_at", "submitted_at"))
     )

@@ -369,12 +369,15 @@ def test_the_leaders_home_opens_on_a_list_with_work(province: Province, signed_i
 
 
 def test_the_list_page_says_more_than_the_cap(monkeypatch, province: Province, signed_in) -> None:
-    for _ in range(3):
+    for _ in range(23):
         intake(province)
-    monkeypatch.setattr(pagination.CappedPaginator, "cap", 2)
-    page = signed_in("desk").get("/can-bo/ho-so/", {"list": "all"})
-    text = page.content.decode()
-    assert "Hơn 2 hồ sơ: thu hẹp bằng bộ lọc hoặc tìm kiếm." in text
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 20)  # the cap is 1,000
+    client = signed_in("desk")
+    text = client.get("/can-bo/ho-so/", {"list": "all"}).content.decode()
+    assert "Hơn 20 hồ sơ: thu hẹp bằng bộ lọc hoặc tìm kiếm." in text
+    assert "Trang 1" in text and "Trang 1/" not in text and 'rel="next"' in text
+    last = client.get("/can-bo/ho-so/", {"list": "all", "page": 2}).context["page"]
+    assert len(last.object_list) == 3 and not last.has_next()  # counted up to that page
     monkeypatch.setattr(pagination.CappedPaginator, "cap", 1000)
-    text = signed_in("desk").get("/can-bo/ho-so/", {"list": "all"}).content.decode()
-    assert "3 hồ sơ" in text and "Hơn" not in text
+    text = client.get("/can-bo/ho-so/", {"list": "all"}).content.decode()
+    assert "23 hồ sơ" in text and "Hơn" not in text and "Trang 1/2" in text
