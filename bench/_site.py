@@ -144,7 +144,9 @@ ROOT_URLCONF = "bench_urls"
 class Site:
     """A data dir (and, for PostgreSQL, a database) that lives as long as the benchmark."""
 
-    def __init__(self, workdir: Path, database_url: str | None) -> None:
+    def __init__(
+        self, workdir: Path, database_url: str | None, database_prefix: str = "motcua_bench"
+    ) -> None:
         self.workdir = workdir
         self.data_dir = workdir / "var"
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -170,12 +172,12 @@ class Site:
             PYTHONPATH=os.pathsep.join([str(workdir), str(ROOT)]),
         )
         if database_url:
-            env["MOTCUA_DATABASE_URL"] = self._own_database(database_url)
+            env["MOTCUA_DATABASE_URL"] = self._own_database(database_url, database_prefix)
         self.env = env
         self.port = free_port()
         self.server: subprocess.Popen[bytes] | None = None
 
-    def _own_database(self, url: str) -> str:
+    def _own_database(self, url: str, prefix: str) -> str:
         import dj_database_url
         import psycopg
 
@@ -188,7 +190,7 @@ class Site:
             "dbname": "postgres",
             "autocommit": True,
         }
-        name = f"motcua_bench_{secrets.token_hex(4)}"
+        name = f"{prefix}_{secrets.token_hex(4)}"
         with psycopg.connect(**params) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -261,8 +263,10 @@ class Site:
 
 
 @contextlib.contextmanager
-def site(workdir: Path, database_url: str | None) -> Iterator[Site]:
-    s = Site(workdir, database_url)
+def site(
+    workdir: Path, database_url: str | None, database_prefix: str = "motcua_bench"
+) -> Iterator[Site]:
+    s = Site(workdir, database_url, database_prefix)
     try:
         yield s
     finally:
