@@ -112,19 +112,36 @@ def cpu_seconds(procs: list[Any]) -> float:
     return total
 
 
-def postgres_cpu() -> float:
-    """CPU seconds of every PostgreSQL process on the machine (shared with other work)."""
+def backend_cpu(database_url: str | None) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the site's database (the server
+    keeps its connections, ``conn_max_age``), by pid; empty on SQLite."""
+    if not database_url:
+        return {}
     import psutil
+    import psycopg
 
-    total = 0.0
-    for p in psutil.process_iter(["name"]):
-        if (p.info.get("name") or "").startswith("postgres"):
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system
-            except Exception:
-                continue
-    return total
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    cpu = {}
+    for pid in pids:
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        cpu[pid] = t.user + t.system
+    return cpu
+
+
+def backend_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the backends used between two samples (a backend born in between counts whole;
+    one that ended in between is lost, which the server's kept connections make rare)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
 def children_cpu() -> float:
@@ -223,7 +240,8 @@ def one_run(args: argparse.Namespace, dossiers: int) -> None:
                 ["Baseline"], env,
             )  # fmt: skip
             procs = server_processes(site.server.pid)
-            cpu0, pg0, t0 = cpu_seconds(procs), postgres_cpu(), time.monotonic()
+            db_url = site.env.get("MOTCUA_DATABASE_URL")
+            cpu0, pg0, t0 = cpu_seconds(procs), backend_cpu(db_url), time.monotonic()
             own0 = children_cpu()
             load0 = os.getloadavg()[0]
             mixed = run_locust(
@@ -235,7 +253,7 @@ def one_run(args: argparse.Namespace, dossiers: int) -> None:
                 "users": users,
                 "elapsed": elapsed,
                 "app_cpu": cpu_seconds(procs) - cpu0,
-                "pg_cpu": postgres_cpu() - pg0,
+                "pg_cpu": backend_delta(pg0, backend_cpu(db_url)),
                 "locust_cpu": children_cpu() - own0,
                 "rss": rss_mib(procs),
                 "load": (load0, os.getloadavg()[0]),
@@ -307,7 +325,7 @@ def report(
         f"product requests (without the bare view): {requests:.0f} in {elapsed:.0f} s = "
         f"{requests / max(elapsed, 1):.1f} req/s; server CPU (gunicorn + worker) "
         f"{app_cpu:.0f} s = {1000 * app_cpu / max(requests, 1):.1f} ms per request; "
-        f"PostgreSQL CPU (every postgres process on the machine) {pg_cpu:.0f} s = "
+        f"PostgreSQL CPU (the backends of the site's database) {pg_cpu:.0f} s = "
         f"{1000 * pg_cpu / max(requests, 1):.1f} ms per request; locust's own CPU "
         f"{measures['locust_cpu']:.0f} s; server RSS {rss:.0f} MiB"
     )

@@ -23,7 +23,9 @@ class is its weight over the class's total:
   accept an online dossier 6;
 - leader (total 10): workspace home 2, dashboard (this year) 4, dashboard (last year by
   field) 2, report export (units, xlsx) 2;
-- baseline: one task, ``GET /bench/bare``.
+- baseline: one task, ``GET /bench/bare``, paced at ``MOTCUA_LOAD_BARE_RATE`` requests per
+  second (default 5) so that it probes the server without taking its capacity; run alone
+  (``locust … Baseline``, the first phase of bench_load.py) it is not paced.
 
 Think time is ``MOTCUA_LOAD_WAIT`` seconds (default 0: every user is a client that sends
 its next request as soon as the last one answered, so the run measures the server's
@@ -42,14 +44,20 @@ import json
 import os
 import random
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, constant, events, task
+from locust import HttpUser, between, constant, constant_throughput, events, task
 
 DATA: dict[str, Any] = json.loads(Path(os.environ["MOTCUA_LOAD_DATA"]).read_text(encoding="utf-8"))
 WAIT = float(os.environ.get("MOTCUA_LOAD_WAIT", "0") or 0)
+# The baseline user's requests per second in the mix, paced so that the probe takes little
+# of the server from the mix; unpaced when locust runs the ``Baseline`` class alone.
+BARE_RATE = (
+    0.0 if sys.argv[-1:] == ["Baseline"] else float(os.environ.get("MOTCUA_LOAD_BARE_RATE", "5"))
+)
 PASSWORD = DATA["password"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -330,7 +338,7 @@ class Baseline(HttpUser):
     """The bare Django JSON view of the benchmark's own urlconf, on the same server."""
 
     fixed_count = 1
-    wait_time = _think()
+    wait_time = constant_throughput(BARE_RATE) if BARE_RATE > 0 else constant(0)
 
     @task
     def bare(self) -> None:
