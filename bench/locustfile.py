@@ -294,8 +294,8 @@ class DeskOfficer(Officer):
     def accept(self) -> None:
         page = self.client.get("/can-bo/ho-so/?list=inbox", name="desk: inbox list (online)")
         codes = ROW_CODE.findall(page.text)
-        if codes and self.act(random.choice(codes[:5]), "accept", "desk: accept (action)"):
-            pass
+        if codes:
+            self.act(random.choice(codes[:5]), "accept", "desk: accept (action)")
 
 
 class Leader(Officer):
