@@ -277,7 +277,9 @@ def _dossier(
     rng, cal, now = gen.rng, gen.cal, gen.now
     r = rng.random()
     channel = "online" if r < 0.45 and proc.online else ("postal" if r > 0.92 else "counter")
-    t = gen.working_instant(day)
+    # Never after now: today's dossiers came in before this moment (a later time would make
+    # the first live action on them earlier than their history).
+    t = min(gen.working_instant(day), now - dt.timedelta(minutes=1))
     name = f"{rng.choice(LAST_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(FIRST_NAMES)}"
     d = Rec(
         Dossier,
