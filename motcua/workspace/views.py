@@ -72,6 +72,7 @@ from motcua.workspace.selectors import (
     SORT_LABELS,
     ListQuery,
     dossier_inbox,
+    inbox_rows,
     list_counts,
     lists_for,
     workload,
@@ -97,6 +98,16 @@ def _default_list(staff: Staff) -> str:
 # ---------------------------------------------------------------------------- lists
 
 
+def _rows(dossiers: Any, count: int) -> list[Dossier]:
+    return inbox_rows(list(dossiers.values_list("pk", flat=True)[:count]))
+
+
+def _page(dossiers: Any, number: Any) -> Any:
+    page = CappedPaginator(dossiers.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    page.object_list = inbox_rows(list(page.object_list))
+    return page
+
+
 @staff_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -108,7 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # overdue list is not), in the order the cards are shown.
         key = next((item.key for item in lists_for(staff) if counts.get(item.key)), key)
     query = ListQuery(key=key)
-    dossiers = list(dossier_inbox(user=officer(request), staff=staff, query=query)[:10])
+    dossiers = _rows(dossier_inbox(user=officer(request), staff=staff, query=query), 10)
     cards = [(item, counts.get(item.key, 0)) for item in lists_for(staff)]
     return render(
         request,
@@ -131,7 +142,7 @@ def dossier_list_view(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     query = ListQuery.from_params(request.GET, _default_list(staff))
     dossiers = dossier_inbox(user=officer(request), staff=staff, query=query)
-    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(dossiers, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -721,7 +732,7 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         dossiers = dossiers.filter(assignee__isnull=True)
     elif selected:
         dossiers = dossiers.filter(assignee__username=selected)
-    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(dossiers, request.GET.get("page"))
     return render(
         request,
         "workspace/workload.html",

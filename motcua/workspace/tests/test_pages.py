@@ -134,7 +134,7 @@ def test_list_pages_run_a_fixed_number_of_queries(province: Province, signed_in,
         d = intake(province, code="2.000001")
         s.dossier_forward(dossier=d, actor=province.users["desk"])
     assert _queries(client, url) == small
-    assert small <= 14
+    assert small <= 15  # with the page read in two steps: its ids, then its rows
 
 
 def test_lists_paginate(province: Province, signed_in) -> None:
