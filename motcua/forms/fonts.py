@@ -21,6 +21,10 @@ _STYLES = {
 }
 _lock = threading.Lock()
 _registered = False
+# Building a PDF subsets the fonts into it through state reportlab keeps on the shared font
+# objects; two threads of one server building at once could corrupt it (issue 17 saw one
+# intake in 2,200 fail under gunicorn threads). Every PDF of MotCua is built holding this.
+RENDER_LOCK = threading.RLock()
 
 
 def font_dir() -> Path:

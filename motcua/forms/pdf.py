@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from motcua.core import numbers
-from motcua.forms.fonts import register_fonts
+from motcua.forms.fonts import RENDER_LOCK, register_fonts
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -261,7 +261,8 @@ class Document:
             canvas.drawRightString(width - self.template.rightMargin, 9 * mm, f"Trang {page}")
             canvas.restoreState()
 
-        self.template.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
+        with RENDER_LOCK:
+            self.template.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
         return self.buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from motcua.core.numbers import vn_number
+from motcua.forms.fonts import RENDER_LOCK
 from motcua.reports.query import ReportQuery
 from motcua.reports.tables import Table
 
@@ -170,5 +171,6 @@ def to_pdf(q: ReportQuery, table: Table, *, prepared_by: str = "") -> bytes:
             )
         )
     )
-    doc.build(story)
+    with RENDER_LOCK:  # reportlab's font subsetting is per process, not per thread
+        doc.build(story)
     return out.getvalue()
