@@ -22,8 +22,9 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="query plans are PostgreSQL's (CI runs both)"
 )
 TABLES = ("dossiers_dossier", "dossiers_dossierevent", "dossiers_dossierparticipant")
-OFFICERS = ["desk", "specialist", "leader", "unit_admin", "desk2", "dept_leader",
-            "province_leader"]  # fmt: skip
+# A desk and a specialist of a commune (single-unit scopes), a department leader (the units
+# below), the province leader (no filter).
+OFFICERS = ["desk", "specialist", "dept_leader", "province_leader"]
 
 
 def _intake(p: Province, unit: Any, name: str, forward: bool) -> Dossier:
@@ -102,7 +103,7 @@ def _sequential_scans(sql: str) -> list[str]:
 
 @pytest.mark.parametrize("officer", OFFICERS)
 def test_every_staff_list_is_answered_from_indexes(province: Province, officer: str) -> None:
-    code = _dossiers(province, 6).code
+    code = _dossiers(province, 4).code
     client = Client()
     client.force_login(province.users[officer])
     client.get("/can-bo/")  # warm the calendar cache
@@ -114,7 +115,7 @@ def test_every_staff_list_is_answered_from_indexes(province: Province, officer: 
     assert checked >= len(_urls(code))  # every page read the dossiers at least once
 
 
-@pytest.mark.parametrize("officer", ["desk", "leader", "province_leader"])
+@pytest.mark.parametrize("officer", ["desk", "province_leader"])
 def test_staff_pages_run_the_same_queries_at_any_size(province: Province, officer: str) -> None:
     code = _dossiers(province, 3).code
     client = Client()
@@ -122,7 +123,7 @@ def test_staff_pages_run_the_same_queries_at_any_size(province: Province, office
     urls = _urls(code)
     client.get("/can-bo/")
     small = {url: len(_all_queries(client, url)) for url in urls}
-    _dossiers(province, 30)
+    _dossiers(province, 20)
     large = {url: len(_all_queries(client, url)) for url in urls}
     assert large == small
 
