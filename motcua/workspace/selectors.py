@@ -15,17 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from motcua.calendars.selectors import working_calendar
 from motcua.core.pagination import capped_count
 from motcua.core.validation import iso_date
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import FINAL_STATUSES, Channel, Dossier, Status
 from motcua.dossiers.selectors import dossier_scope, search_q
 from motcua.units.models import Role
 from motcua.workspace.auth import Staff
 
-MAX_STEPS = 12  # longest workflow the "my steps" filter looks at
 ACTIVE = [Status.PROCESSING, Status.AWAITING_PAYMENT]
 RUNNING = [Status.RECEIVED, Status.PROCESSING]
 # Every list of the home page but "all" holds open dossiers only.
-OPEN = [Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT,
-        Status.SUPPLEMENT_REQUESTED, Status.RESOLVED]  # fmt: skip
+OPEN = [status for status in Status if status not in FINAL_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,7 @@ def lists_for(staff: Staff) -> list[ListDef]:
 def list_counts(*, user: Any, staff: Staff, now: dt.datetime | None = None) -> dict[str, int]:
     """The counts of the home page: every list of open work in one aggregate query over the
     open dossiers in scope (an index range on the status, whatever the size of the closed
-    history), and "all" as a capped count (``CountCap``)."""
+    history), and "all" as a capped count (``core.pagination.capped_count``)."""
     now = now or timezone.now()
     filters = list_filters(user, staff, now)
     wanted = {item.key for item in lists_for(staff)}
