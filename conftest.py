@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,6 +77,36 @@ def run_motcua(
     )
 
 
+# A test whose processes all run on the embedded SQLite database of their own data dir (the
+# ``data_dir`` fixtures, ``child_env``) does the same thing whatever the suite runs on, so the
+# PostgreSQL run of the suite (the second run of CI) skips it: the SQLite run covered it.
+# Such a test is found by its fixtures (a data dir, no database of the suite) or marked
+# ``embedded`` when it builds its data dir itself.
+_EMBEDDED_FIXTURES = {"data_dir", "migrated_data_dir"}
+_SUITE_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("MOTCUA_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _on_postgresql():
+        return
+    skip = pytest.mark.skip(
+        reason="its processes run on their own embedded SQLite database whatever the suite "
+        "runs on: the SQLite run of the suite covers it"
+    )
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_suite_db = item.get_closest_marker("django_db") or fixtures & _SUITE_DB_FIXTURES
+        embedded = item.get_closest_marker("embedded") or (
+            fixtures & _EMBEDDED_FIXTURES and not uses_suite_db
+        )
+        if embedded:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def catalog_data() -> dict[str, Any]:
     """A fresh copy of the fixture catalogue (tests may change it freely)."""
@@ -117,11 +148,21 @@ def motcua() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run_motcua
 
 
-@pytest.fixture
-def migrated_data_dir(data_dir: Path) -> Path:
-    """A data dir whose embedded database has been created by ``motcua migrate``."""
-    result = run_motcua("migrate", data_dir=data_dir)
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data dir per test process made by a real ``motcua migrate``."""
+    template = tmp_path_factory.mktemp("migrated") / "var"
+    template.mkdir()
+    result = run_motcua("migrate", data_dir=template)
     assert result.returncode == 0, result.stderr
+    return template
+
+
+@pytest.fixture
+def migrated_data_dir(data_dir: Path, _migrated_template: Path) -> Path:
+    """A data dir whose embedded database has been created by ``motcua migrate`` (a copy of
+    the process's migrated template, modes kept: the tests of ``migrate`` itself run it)."""
+    shutil.copytree(_migrated_template, data_dir, dirs_exist_ok=True)
     return data_dir
 
 

@@ -519,6 +519,10 @@ MOTCUA_SIGNING_TSA_URL = env("MOTCUA_SIGNING_TSA_URL")
 # TSA). Off by default: it talks to the outside.
 MOTCUA_SIGNING_LTV = env_bool("MOTCUA_SIGNING_LTV", False)
 MOTCUA_SIGNING_TIMEOUT = env_int("MOTCUA_SIGNING_TIMEOUT", 20)
+# A form or result waiting for its signature is not served unsigned (503, "being signed").
+# A form (the counter prints it for the applicant) still waiting after this many seconds,
+# when the workers are behind or down, is served as filed and signed when they are back.
+MOTCUA_SIGNING_WAIT_SECONDS = env_int("MOTCUA_SIGNING_WAIT_SECONDS", 60)
 # Extra trusted root certificates (PEM/DER files) for verification and revocation checks.
 MOTCUA_SIGNING_TRUST_DIR = env("MOTCUA_SIGNING_TRUST_DIR", str(DATA_DIR / "signing" / "trust"))
 # PKCS#11: the module (e.g. /usr/lib/softhsm/libsofthsm2.so), the token label, the user PIN;

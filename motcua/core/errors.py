@@ -30,7 +30,11 @@ class DomainError(Exception):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is a JSON object with ``detail`` and, for bad fields, one entry per field."""
     if isinstance(exc, DomainError):
-        return Response(exc.payload(), status=exc.status_code)
+        answer = Response(exc.payload(), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            answer["Retry-After"] = str(retry_after)
+        return answer
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

@@ -4,10 +4,12 @@ detected from the content (not the name)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from typing import IO, Any
 
 import filetype
@@ -55,6 +57,27 @@ class StorageUnavailable(AttachmentUnreadable):
     """The storage (the data dir or the S3 bucket) did not answer (503)."""
 
     status_code = 503
+
+
+class SignaturePending(AttachmentUnreadable):
+    """A form or result PDF a worker is signing this moment: not served unsigned (503 with
+    ``Retry-After``; the signed copy replaces the filed one within seconds)."""
+
+    status_code = 503
+    retry_after = 3
+
+
+# Checks other apps register (``AppConfig.ready``) to refuse serving a file for now: the
+# signing app keeps a form or result from going out before it is signed.
+OpenCheck = Callable[[Attachment], None]
+_open_checks: list[OpenCheck] = []
+
+
+def register_open_check(check: OpenCheck) -> None:
+    """Call ``check(attachment)`` before every download; it raises an ``AttachmentUnreadable``
+    (e.g. ``SignaturePending``) to refuse it."""
+    if check not in _open_checks:
+        _open_checks.append(check)
 
 
 def max_file_bytes() -> int:
@@ -159,6 +182,11 @@ def attachment_add(
         file_check(upload, mime)
     except FileRefused as exc:
         raise AttachmentTypeNotAllowed(exc.reason) from None
+    if kind == AttachmentKind.RESULT and mime != PDF:
+        upload, total, hexdigest = _result_as_pdf(upload, mime)
+        mime = PDF
+    else:
+        hexdigest = digest.hexdigest()
     _check_room(dossier, total)  # early answer; checked again under the lock below
 
     upload.seek(0)
@@ -168,7 +196,7 @@ def attachment_add(
         document_index=document_index,
         name=sanitise_name(name or "", ALLOWED_TYPES[mime]),
         size=total,
-        sha256=digest.hexdigest(),
+        sha256=hexdigest,
         content_type=mime,
         uploaded_by=actor,
         digitised=digitised,
@@ -191,6 +219,41 @@ def attachment_add(
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+PDF = "application/pdf"
+IMAGES = {"image/jpeg", "image/png"}
+# A4 portrait (turned when the scan is landscape), the scan fitted inside a 10 mm margin.
+A4_POINTS = (595.28, 841.89)
+MARGIN_POINTS = 28.35
+
+
+def _result_as_pdf(upload: IO[bytes] | Any, mime: str) -> tuple[io.BytesIO, int, str]:
+    """An electronic result has the value of the paper one only when digitally signed
+    (Decree 45/2020/NĐ-CP art. 25), and MotCua signs PDFs (PAdES): a scanned result (JPEG
+    or PNG) is filed as a one-page A4 PDF of that image, its pixels untouched (img2pdf embeds
+    JPEG as is and PNG losslessly); a Word or Excel result is refused, to be saved as PDF.
+    Returns the PDF, its size and its SHA-256."""
+    if mime not in IMAGES:
+        raise AttachmentTypeNotAllowed(
+            "Kết quả điện tử phải là tệp PDF (hoặc ảnh quét JPEG, PNG) để được ký số; "
+            "hãy lưu tệp Word hoặc Excel thành PDF rồi tải lên."
+        )
+    import img2pdf
+
+    upload.seek(0)
+    image = upload.read()
+    layout = img2pdf.get_layout_fun(
+        A4_POINTS, border=(MARGIN_POINTS, MARGIN_POINTS), fit=img2pdf.FitMode.into,
+        auto_orient=True,
+    )  # fmt: skip
+    try:
+        pdf = img2pdf.convert(image, layout_fun=layout)  # transparency kept as a soft mask
+    except (img2pdf.ImageOpenError, ValueError, OSError):
+        raise AttachmentTypeNotAllowed("Không đọc được ảnh kết quả để chuyển sang PDF.") from None
+    if len(pdf) > max_file_bytes():
+        raise AttachmentTooLarge(f"Tệp lớn hơn {settings.MOTCUA_MAX_UPLOAD_MB} MB.")
+    return io.BytesIO(pdf), len(pdf), hashlib.sha256(pdf).hexdigest()
 
 
 def max_dossier_files() -> int:
@@ -255,8 +318,11 @@ def attachment_open(attachment: Attachment) -> IO[bytes]:
     it is served: read once from the storage (data dir or bucket) into a spooled copy (memory
     up to ``VERIFY_MEMORY_BYTES``, a temporary file beyond; files are bounded by the upload
     limit), hashed on the way, and returned rewound. A file missing or changed behind
-    MotCua's back raises ``AttachmentUnreadable`` with a message for the user; the caller
-    closes the returned file (``FileResponse`` does)."""
+    MotCua's back raises ``AttachmentUnreadable`` with a message for the user, a file not yet
+    signed ``SignaturePending``; the caller closes the returned file (``FileResponse``
+    does)."""
+    for check in _open_checks:
+        check(attachment)
     digest = hashlib.sha256()
     copy = tempfile.SpooledTemporaryFile(max_size=VERIFY_MEMORY_BYTES)  # noqa: SIM115
     try:

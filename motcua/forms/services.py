@@ -4,7 +4,8 @@
 The PDF is drawn by a background task after the action commits (CONTRACT.md §7), never
 inside the officer's request. A form asked for before the worker made it is made on the
 spot and filed then; either way it is filed once per event (``IssuedForm``), with its
-SHA-256, and every later download is that same file.
+SHA-256, and every later download is that same file. Filing queues its signature; the file
+is served once signed (the signed copy replaces the filed one), not before.
 """
 
 from __future__ import annotations
@@ -44,24 +45,41 @@ def _dossier(dossier_id: int) -> Dossier:
 
 def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tuple[bytes, bool]:
     """The PDF of form ``number`` for event ``seq`` (default: the latest that made it):
-    the filed copy when there is one, else drawn now and filed. Returns (pdf, drawn_now).
-    Raises ``FormNotReached`` when the dossier never reached that form."""
+    the filed copy, drawn and filed now when the worker has not yet. Returns (pdf, drawn_now).
+    Raises ``FormNotReached`` when the dossier never reached that form, and
+    ``SignaturePending`` while a worker signs the filed copy (it is never served unsigned
+    when it is to be signed; see ``signing.services.signature_pending_check``)."""
     events = dossier_events(dossier=dossier)
     event = form_event(dossier, number, events, seq)
     if event is None:
         raise FormNotReached(number)
     if number in LIVE_FORMS:
         return form_render(dossier, number, events, seq=event.seq), True
+    issued, drawn = _filed(dossier, number, event.seq, events)
+    if issued is None:
+        # The dossier takes no more files (size limit): the form is still given, unfiled.
+        return form_render(dossier, number, events, seq=event.seq), True
+    # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed); signed
+    # already when the signer was quick.
+    issued.attachment.refresh_from_db()
+    with attachment_open(issued.attachment) as handle:
+        return handle.read(), drawn
+
+
+def _filed(
+    dossier: Dossier, number: str, seq: int, events: list[DossierEvent]
+) -> tuple[IssuedForm | None, bool]:
+    """The filed form of event ``seq``, drawn and filed now when there is none yet (its
+    signing is queued when it is filed). Returns (issued form, drawn now); None when the
+    dossier takes no more files."""
     issued = (
         IssuedForm.objects.select_related("attachment")
-        .filter(dossier=dossier, number=number, seq=event.seq)
+        .filter(dossier=dossier, number=number, seq=seq)
         .first()
     )
     if issued is not None:
-        # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed).
-        with attachment_open(issued.attachment) as handle:
-            return handle.read(), False
-    pdf = form_render(dossier, number, events, seq=event.seq)
+        return issued, False
+    pdf = form_render(dossier, number, events, seq=seq)
     try:
         with transaction.atomic():
             attachment = attachment_add(
@@ -71,29 +89,38 @@ def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tupl
                 name=form_filename(dossier, number),
                 kind=AttachmentKind.FORM,
             )
-            IssuedForm.objects.create(
-                dossier=dossier, number=number, seq=event.seq, attachment=attachment
+            issued = IssuedForm.objects.create(
+                dossier=dossier, number=number, seq=seq, attachment=attachment
             )
     except IntegrityError:
-        # Another process filed it a moment ago: serve that copy, drop ours.
-        issued = IssuedForm.objects.select_related("attachment").get(
-            dossier=dossier, number=number, seq=event.seq
+        # Another process filed it a moment ago: that copy stands, ours is dropped.
+        return (
+            IssuedForm.objects.select_related("attachment").get(
+                dossier=dossier, number=number, seq=seq
+            ),
+            False,
         )
-        # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed).
-        with attachment_open(issued.attachment) as handle:
-            return handle.read(), False
     except (DossierError, OSError):
-        # The dossier takes no more files (size limit): the form is still given.
         logger.warning("form %s of dossier %s drawn but not filed", number, dossier.pk)
-    return pdf, True
+        return None, True
+    return issued, True
 
 
 def form_archive(*, dossier_id: int, number: str, seq: int) -> None:
     """The background task: draw and file the form of event ``seq`` (forms 03 and 05 too:
     the system files the form of the act that closed a dossier)."""
     try:
-        form_issue(dossier=_dossier(dossier_id), number=number, seq=seq)
-    except (FormNotReached, Dossier.DoesNotExist):
+        dossier = _dossier(dossier_id)
+    except Dossier.DoesNotExist:
+        logger.warning("form %s of dossier %s: no such dossier", number, dossier_id)
+        return
+    events = dossier_events(dossier=dossier)
+    event = form_event(dossier, number, events, seq)
+    try:
+        if event is None:
+            raise FormNotReached(number)
+        _filed(dossier, number, event.seq, events)
+    except FormNotReached:
         logger.warning("form %s of dossier %s not reached", number, dossier_id)
 
 

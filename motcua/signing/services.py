@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.core.people import person_label
+from motcua.dossiers.attachments import SignaturePending
 from motcua.dossiers.hooks import is_replaying
 from motcua.dossiers.models import Attachment, AttachmentKind, Dossier, DossierEvent
 from motcua.signing.devices import (
@@ -37,6 +38,7 @@ from motcua.signing.devices import (
     NoCertificate,
     certs_to_pem,
     signing_device,
+    unit_certificate,
 )
 from motcua.signing.models import Signature, SignatureStatus, SigningCertificate
 from motcua.signing.pades import Stamp, level, pdf_sign
@@ -167,6 +169,61 @@ def signing_event_hook(dossier: Dossier, event: DossierEvent) -> None:
         background_call(SIGN_TASK, attachment_id=attachment_id)
 
 
+def _issuing_unit(attachment: Attachment) -> Unit:
+    """The unit whose certificate signs: for a result the unit that resolved, for a form the
+    unit that received."""
+    dossier = attachment.dossier
+    if attachment.kind == AttachmentKind.RESULT:
+        return dossier.step_unit or dossier.unit
+    return dossier.unit
+
+
+def _signing_expected(attachment: Attachment) -> bool:
+    """Whether a worker will sign this file: always with a token or a remote service (a
+    failure is recorded on its ``Signature``), with PKCS#12 files only when the issuing unit
+    (or a parent) has a certificate valid now."""
+    if (settings.MOTCUA_SIGNING_DEVICE or "pkcs12") != "pkcs12":
+        return True
+    try:
+        unit_certificate(_issuing_unit(attachment))
+    except NoCertificate:
+        return False
+    return True
+
+
+def signature_pending_check(attachment: Attachment) -> None:
+    """Registered with ``attachments.register_open_check``: a form or a resolved dossier's
+    result that a worker has yet to sign is not served unsigned (``SignaturePending``, 503
+    with ``Retry-After``; pages refresh themselves). A file whose signing failed is served
+    as filed (the failure is on its ``Signature`` and retried every hour), and so is a form
+    still unsigned after ``MOTCUA_SIGNING_WAIT_SECONDS``: the counter must be able to print
+    the receipt even when the workers are down."""
+    if not _signable(attachment) or attachment.superseded_at is not None:
+        return
+    if attachment.kind == AttachmentKind.RESULT and attachment.dossier.resolved_at is None:
+        return  # a draft result, read by the officers before the leader signs it at resolve
+    status = (
+        Signature.objects.filter(attachment=attachment).values_list("status", flat=True).first()
+    )
+    if status in {SignatureStatus.SIGNED, SignatureStatus.FAILED}:
+        return
+    if not _signing_expected(attachment):
+        return
+    waited = (timezone.now() - attachment.uploaded_at).total_seconds()
+    if attachment.kind == AttachmentKind.FORM and waited > settings.MOTCUA_SIGNING_WAIT_SECONDS:
+        logger.warning(
+            "form attachment %s served unsigned: not signed %d s after it was filed",
+            attachment.pk,
+            waited,
+        )
+        return
+    raise SignaturePending(
+        "Biểu mẫu đang được ký số; vui lòng đợi vài giây rồi tải lại."
+        if attachment.kind == AttachmentKind.FORM
+        else "Kết quả đang được ký số; vui lòng đợi vài giây rồi tải lại."
+    )
+
+
 def _who(attachment: Attachment) -> tuple[Unit, Any, dt.datetime | None]:
     """The issuing unit and the person who signs for it: for a result, the unit that
     resolved and the leader who resolved (or corrected); for a form, the unit that received
@@ -179,16 +236,14 @@ def _who(attachment: Attachment) -> tuple[Unit, Any, dt.datetime | None]:
             .order_by("-seq")
             .first()
         )
-        return (
-            dossier.step_unit or dossier.unit,
-            event.actor if event else None,
-            (event.at if event else None),
+    else:
+        issued = getattr(attachment, "issued_form", None)
+        event = (
+            dossier.events.filter(seq=issued.seq).select_related("actor").first()
+            if issued
+            else None
         )
-    issued = getattr(attachment, "issued_form", None)
-    event = (
-        dossier.events.filter(seq=issued.seq).select_related("actor").first() if issued else None
-    )
-    return dossier.unit, event.actor if event else None, event.at if event else None
+    return _issuing_unit(attachment), event.actor if event else None, event.at if event else None
 
 
 def signature_url(token: str) -> str:

@@ -27,6 +27,7 @@ from motcua.dossiers.attachments import (
     AttachmentTooLarge,
     AttachmentTypeNotAllowed,
     AttachmentUnreadable,
+    SignaturePending,
     attachment_add,
     attachment_open,
     detect_type,
@@ -638,6 +639,17 @@ def form_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
         return dossier_form_response(
             request, officer(request), code, number, inline=request.GET.get("tai") != "1"
         )
+    except SignaturePending as exc:
+        # Signed by a worker within seconds: this page (also the receipt's frame) reloads
+        # itself until the signed copy is there.
+        response = render(
+            request,
+            "workspace/form_waiting.html",
+            {"message": exc.message, "seconds": exc.retry_after},
+            status=exc.status_code,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except AttachmentUnreadable as exc:
         # The filed copy was changed or lost behind MotCua's back: said, not served.
         dossier = dossier_get(user=officer(request), code=code)

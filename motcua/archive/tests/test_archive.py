@@ -281,6 +281,7 @@ def test_the_dossier_page_says_archived(province: Province, tmp_path: Path) -> N
     assert 'id="dossier-archived"' in page and "đã lưu trữ" in page
 
 
+@pytest.mark.embedded
 def test_bad_usage_exits_2_in_plain_words(migrated_data_dir: Path) -> None:
     from conftest import run_motcua  # the project's root conftest
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import child_env, run_motcua
 from motcua.dossiers.tests.conftest import CATALOG
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 DOSSIER = {
     "procedure": "3.000001",
@@ -35,8 +36,18 @@ def _ok(result) -> str:  # type: ignore[no-untyped-def]
     return str(result.stdout)
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
+def _copy(site: Path, tmp_path: Path) -> Path:
+    """A copy of a prepared data dir for one test (modes kept)."""
+    copy = tmp_path / "source"
+    shutil.copytree(site, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def prepared_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site made by the commands, once per test process: catalogue, one imported dossier
+    and a scan among its files."""
+    tmp_path = tmp_path_factory.mktemp("backup")
     data_dir = tmp_path / "source"
     data_dir.mkdir()
     catalog = tmp_path / "catalog.json"
@@ -50,6 +61,11 @@ def source(tmp_path: Path) -> Path:
     scan.parent.mkdir(parents=True)
     scan.write_bytes(b"%PDF-1.4\n% MotCua test scan\n%%EOF\n")
     return data_dir
+
+
+@pytest.fixture
+def source(prepared_source: Path, tmp_path: Path) -> Path:
+    return _copy(prepared_source, tmp_path)
 
 
 def test_backup_restores_everything_into_an_empty_data_dir(source: Path, tmp_path: Path) -> None:
@@ -123,16 +139,24 @@ for _ in range(2):
 """
 
 
-@pytest.fixture
-def live_backup(source: Path, tmp_path: Path) -> Path:
-    """A backup of a site whose dossiers were made by live actions (times in microseconds)
-    beside imported ones."""
+@pytest.fixture(scope="module")
+def live_site(prepared_source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the site, its backup): dossiers made by live actions (times in microseconds) beside
+    imported ones, once per test process."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    source = _copy(prepared_source, tmp_path)
     _ok(run_motcua("manage", "shell", "-c", LIVE, data_dir=source))
     # The worker's share of those actions (their forms), done before the backup.
     _ok(run_motcua("manage", "db_worker", "--batch", "--queue-name", "*", data_dir=source))
     archive = tmp_path / "live.tar.gz"
     _ok(run_motcua("backup", str(archive), data_dir=source))
-    return archive
+    return source, archive
+
+
+@pytest.fixture
+def live_backup(live_site: tuple[Path, Path]) -> Path:
+    """A backup of a site whose dossiers were made by live actions beside imported ones."""
+    return live_site[1]
 
 
 def test_live_histories_survive_backup_and_restore_into_sqlite(
@@ -180,7 +204,8 @@ def test_live_histories_survive_backup_and_restore_into_postgresql(
     )
 
 
-def test_database_data_dir_and_backups_are_the_owners_only(live_backup: Path, source: Path) -> None:
+def test_database_data_dir_and_backups_are_the_owners_only(live_site: tuple[Path, Path]) -> None:
+    source, live_backup = live_site
     assert live_backup.stat().st_mode & 0o077 == 0
     assert source.stat().st_mode & 0o077 == 0
     assert (source / "motcua.sqlite3").stat().st_mode & 0o077 == 0

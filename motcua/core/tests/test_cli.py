@@ -9,6 +9,8 @@ import pytest
 
 from conftest import child_env, run_motcua
 
+pytestmark = pytest.mark.embedded  # every command runs on the data dir's own SQLite database
+
 
 def test_no_command_is_bad_usage(data_dir: Path) -> None:
     result = run_motcua(data_dir=data_dir)

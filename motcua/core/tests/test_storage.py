@@ -297,6 +297,7 @@ def _local_files(data_dir: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_backup_from_a_bucket_restores_into_a_data_dir_and_back(
     s3_endpoint: str, tmp_path: Path
 ) -> None:

@@ -264,7 +264,8 @@ class AttachmentDownloadView(APIView):
         summary="Tải tệp về",
         description=(
             "Tệp được đối chiếu với SHA-256 lúc nộp trước khi trả: 409 khi tệp lưu trữ đã bị "
-            "thay đổi hoặc không còn, 503 khi kho lưu trữ không trả lời (docs/storage.md)."
+            "thay đổi hoặc không còn, 503 khi kho lưu trữ không trả lời (docs/storage.md) "
+            "hoặc, với Retry-After, khi kết quả đang được ký số."
         ),
         responses={
             (200, "application/octet-stream"): bytes,

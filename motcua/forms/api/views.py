@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from motcua.core.services import personal_data_viewed
 from motcua.core.validation import iso_date
+from motcua.dossiers.api.views import ErrorSerializer
 from motcua.dossiers.selectors import dossier_get
 from motcua.forms.documents import FormNotReached, form_filename
 from motcua.forms.register import register_pdf, register_xlsx
@@ -61,9 +62,10 @@ class DossierFormView(APIView):
         description=(
             "01 giấy tiếp nhận và hẹn trả kết quả, 02 phiếu yêu cầu bổ sung, 03 phiếu từ chối, "
             "04 văn bản xin lỗi và đề nghị gia hạn, 05 thông báo dừng, 06 phiếu kiểm soát. "
-            "404 khi hồ sơ không thuộc phạm vi hoặc chưa đến bước có biểu mẫu đó."
+            "404 khi hồ sơ không thuộc phạm vi hoặc chưa đến bước có biểu mẫu đó; 503 với "
+            "Retry-After khi biểu mẫu đang được ký số (thử lại sau số giây đó)."
         ),
-        responses={(200, PDF): OpenApiTypes.BINARY},
+        responses={(200, PDF): OpenApiTypes.BINARY, 503: ErrorSerializer},
     )
     def get(self, request: Request, code: str, number: str) -> HttpResponse:
         return dossier_form_response(request, request.user, code, number, inline=True)

@@ -407,6 +407,7 @@ def test_not_an_object_is_refused(db: None) -> None:
         catalog_import(["units"])
 
 
+@pytest.mark.embedded
 def test_import_catalog_command_exits_1_and_prints_every_error_path(
     migrated_data_dir: Path, catalog_data: dict[str, Any]
 ) -> None:

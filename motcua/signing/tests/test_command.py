@@ -14,6 +14,7 @@ from conftest import FIXTURE_CATALOG, child_env, run_motcua
 from motcua.signing.tests.pki import PASSWORD, TestPKI
 
 UNIT = "000.00.00.H99"
+pytestmark = pytest.mark.embedded  # every command runs on the data dir's own SQLite database
 
 
 @pytest.fixture(scope="module")
