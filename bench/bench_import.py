@@ -53,7 +53,9 @@ import django
 django.setup()
 from django.core.management import call_command
 from motcua.dossiers import hooks
-hooks._hooks[:] = [(h, r) for h, r in hooks._hooks if not h.__module__.startswith("motcua.forms")]
+hooks._hooks[:] = [
+    hook for hook in hooks._hooks if not hook[0].__module__.startswith("motcua.forms")
+]
 call_command("import_dossiers", sys.argv[1], "--progress-every", "1000")
 """
 

@@ -9,7 +9,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.dossiers.hooks import register_event_hook
-        from motcua.reports.summary import on_dossier_event, on_dossier_event_national
+        from motcua.reports.summary import (
+            on_dossier_event,
+            on_dossier_event_national,
+            stats_add_replayed,
+        )
 
-        register_event_hook(on_dossier_event)
-        register_event_hook(on_dossier_event_national)
+        # A batch of an imported history is summed from the stored histories at once.
+        register_event_hook(on_dossier_event, batched=stats_add_replayed)
+        register_event_hook(on_dossier_event_national, batched=stats_add_replayed)

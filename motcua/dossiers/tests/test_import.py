@@ -461,11 +461,130 @@ def test_import_streams_its_input(province: Province) -> None:
     consumed: list[int] = []
 
     def lines():
-        for i in range(1, 4):
+        for i in range(1, 6):
             consumed.append(i)
-            # Each line is imported before the next one is read.
-            assert Dossier.objects.count() == i - 1
+            # A batch (here 2 lines) is imported before the lines after it are read.
+            assert Dossier.objects.count() == (i - 1) // 2 * 2
             yield i, json.dumps(counter() | {"summary": f"#{i}"})
 
-    assert import_dossiers(lines()).imported == 3
-    assert consumed == [1, 2, 3]
+    assert import_dossiers(lines(), batch=2).imported == 5
+    assert consumed == [1, 2, 3, 4, 5]
+
+
+def _everything() -> dict[str, Any]:
+    """What an import leaves, keyed by dossier code (ids differ between two runs): the
+    dossiers, their hash chains and every statistics row (CONTRACT.md §6 and the national
+    2.1 readings)."""
+    from motcua.reports.models import COLUMNS, NationalFact, StatDelta, StatState
+
+    codes = dict(Dossier.objects.values_list("id", "code"))
+    return {
+        "dossiers": sorted(
+            Dossier.objects.values_list(
+                "code",
+                "status",
+                "due_at",
+                "received_at",
+                "resolved_at",
+                "timeliness",
+                "history_head",
+                "event_count",
+            )
+        ),
+        "events": sorted(DossierEvent.objects.values_list("dossier__code", "seq", "hash")),
+        # A row of zeros counts nothing: the live hooks leave one where an event's +1 met a
+        # later event's −1, a rebuild or a batch sums first and writes none.
+        "deltas": sorted(
+            row
+            for row in StatDelta.objects.values_list(
+                "grain", "day", "unit_id", "field_id", "procedure_id", "officer", *COLUMNS
+            )
+            if any(row[6:])
+        ),
+        "states": sorted(
+            (codes[d], *rest)
+            for d, *rest in StatState.objects.values_list(
+                "dossier_id", "status", "received", "officer", "due_day"
+            )
+        ),
+        "facts": sorted(
+            (codes[d], *rest)
+            for d, *rest in NationalFact.objects.values_list(
+                "dossier_id",
+                "unit_id",
+                "field_id",
+                "procedure_id",
+                "received_day",
+                "resolved_day",
+                "resolution_seconds",
+                "paid_online_day",
+            )
+        ),
+    }
+
+
+def test_batches_leave_exactly_what_line_by_line_with_live_hooks_leaves(
+    province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every lifecycle path, a refused line and a repeated one, in batches of 4 lines with
+    the statistics summed per batch, against the same file one line at a time with the
+    statistics written event by event by the live hooks."""
+    import contextlib
+
+    from motcua.dossiers import importer
+    from motcua.reports.summary import stats_differences
+
+    records: list[Any] = [copy.deepcopy(line) for line, *_ in SCENARIOS.values()]
+    records.insert(3, counter(ev("resolve", 2, "09:00", "leader")))  # refused: not at the step
+    records.append(copy.deepcopy(records[0]))  # the same line again: one dossier
+    lines = [(i, json.dumps(r)) for i, r in enumerate(records, 1)]
+
+    with transaction.atomic():
+        with monkeypatch.context() as patched:
+            patched.setattr(importer, "replay_batch", contextlib.nullcontext)
+            live = import_dossiers(iter(lines), batch=1)
+        live_state = _everything()
+        transaction.set_rollback(True)
+    assert Dossier.objects.count() == 0
+
+    batched = import_dossiers(iter(lines), batch=4)
+
+    assert (batched.imported, batched.skipped, batched.failed) == (
+        live.imported, live.skipped, live.failed,
+    ) == (len(SCENARIOS), 1, 1)  # fmt: skip
+    assert batched.errors == live.errors and batched.errors[0].startswith("dòng 4:")
+    assert _everything() == live_state
+    assert live_state["deltas"] and live_state["facts"]
+    assert stats_differences() == []
+    assert list(broken_dossiers()) == []
+
+
+def test_a_batch_the_database_gives_up_on_is_not_counted(
+    province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy database aborts the batch whole: its lines are neither kept nor counted, the
+    batches before it stay, and the same command imports the rest later."""
+    from django.db import OperationalError
+
+    from motcua.dossiers import importer
+
+    records = [counter(*WALK, at=f"08:{i:02d}") for i in range(6)]
+    lines = [(i, json.dumps(r)) for i, r in enumerate(records, 1)]
+    real = importer._import_text
+    calls = {"n": 0}
+
+    def busy_at_the_fifth(text: str, key: str, cache: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OperationalError("database is locked")
+        return real(text, key, cache)
+
+    monkeypatch.setattr(importer, "_import_text", busy_at_the_fifth)
+    with pytest.raises(OperationalError):
+        import_dossiers(iter(lines), batch=3)
+    assert Dossier.objects.count() == 3  # the first batch; the second rolled back whole
+
+    monkeypatch.setattr(importer, "_import_text", real)
+    again = import_dossiers(iter(lines), batch=3)
+    assert (again.imported, again.skipped, again.failed) == (3, 3, 0)
+    assert Dossier.objects.count() == 6

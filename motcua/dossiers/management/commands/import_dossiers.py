@@ -14,9 +14,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--progress-every", type=int, default=1000)
+        parser.add_argument(
+            "--batch",
+            type=int,
+            default=None,
+            help="lines per transaction (default: 500 on PostgreSQL, 1 on SQLite)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        if options["batch"] is not None and options["batch"] < 1:
+            raise CommandError("--batch: at least 1 line per transaction", returncode=2)
 
         def progress(line: int, result: ImportResult) -> None:
             rate = line / max(time.monotonic() - started, 1e-9)
@@ -38,6 +46,7 @@ class Command(BaseCommand):
                     progress=progress,
                     progress_every=max(1, options["progress_every"]),
                     on_error=self.stderr.write,
+                    batch=options["batch"],
                 )
             except IsADirectoryError as exc:
                 raise CommandError(f"{options['file']}: is a directory") from exc
