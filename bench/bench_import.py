@@ -11,6 +11,9 @@ returned (5 or 1 events). The baseline, measured in the same run on the same fil
 database: a child that reads the file, parses each line and writes it as one row in its own
 transaction (the floor of one transaction per line on this stack).
 
+``--per-event`` runs the import as it was before batches (one transaction per line, the
+statistics written event by event); ``--batch N`` sets the lines per transaction.
+
 ``--without-form-pdfs`` runs the same import with the forms app's hook left out of the
 replay, as ``register_event_hook(..., during_replay=False)`` would. (The forms hook now
 skips imported dossiers by itself, so both give the same figures; the flag stays to check.)
@@ -58,6 +61,17 @@ hooks._hooks[:] = [
 ]
 call_command("import_dossiers", sys.argv[1], "--progress-every", "1000")
 """
+# The import as it was before batches: one line per transaction, the statistics written
+# event by event by the live hooks.
+PER_EVENT = r"""
+import contextlib, sys
+import django
+django.setup()
+from django.core.management import call_command
+from motcua.dossiers import importer
+importer.replay_batch = contextlib.nullcontext
+call_command("import_dossiers", sys.argv[1], "--progress-every", "1000", "--batch", "1")
+"""
 
 
 def run_child(site: _site.Site, args: list[str]) -> tuple[float, int, int, str]:
@@ -77,7 +91,9 @@ def run_child(site: _site.Site, args: list[str]) -> tuple[float, int, int, str]:
     return time.perf_counter() - began, usage.ru_maxrss // 1024, proc.returncode, out
 
 
-def measure(lines: int, database_url: str | None, without_forms: bool) -> dict[str, float]:
+def measure(
+    lines: int, database_url: str | None, without_forms: bool, per_event: bool, batch: int | None
+) -> dict[str, float]:
     with (
         tempfile.TemporaryDirectory(prefix="motcua-bench-import-") as tmp,
         _site.site(Path(tmp), database_url) as site,
@@ -86,8 +102,11 @@ def measure(lines: int, database_url: str | None, without_forms: bool) -> dict[s
         path = _site.write_history(Path(tmp) / "history.jsonl", lines)
         if without_forms:
             command = ["-c", WITHOUT_FORMS, str(path)]
+        elif per_event:
+            command = ["-c", PER_EVENT, str(path)]
         else:
             command = ["-m", "motcua", "import-dossiers", str(path), "--progress-every", "1000"]
+            command += ["--batch", str(batch)] if batch else []
         seconds, rss, code, out = run_child(site, command)
         if code != 0:
             raise SystemExit(f"import failed ({code}): {out[-2000:]}")
@@ -116,14 +135,27 @@ def main() -> None:
     parser.add_argument("--lines", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--without-form-pdfs", action="store_true")
+    parser.add_argument(
+        "--per-event",
+        action="store_true",
+        help="the import before batches: a transaction per line, statistics per event",
+    )
+    parser.add_argument("--batch", type=int, default=None, help="lines per transaction")
     args = parser.parse_args()
     sizes = [int(x) for x in args.lines.split(",")]
-    results = [measure(n, args.database_url, args.without_form_pdfs) for n in sizes]
+    results = [
+        measure(n, args.database_url, args.without_form_pdfs, args.per_event, args.batch)
+        for n in sizes
+    ]
 
     db = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     hooks = "forms hook left out of replay" if args.without_form_pdfs else "all hooks as registered"
     print(f"\n## History import — {_site.machine()}")
-    print(f"{db}; {hooks}; one transaction per line\n")
+    if args.per_event:
+        mode = "one transaction per line, statistics per event (before batches)"
+    else:
+        mode = f"batches of {args.batch or 'the default'} lines, statistics per batch"
+    print(f"{db}; {hooks}; {mode}\n")
     print(
         "| lines | import, dossiers/s | re-import (no-op), lines/s | peak RSS, MiB | "
         "baseline: parse + 1 row/transaction, lines/s | ratio | baseline peak RSS, MiB |"
