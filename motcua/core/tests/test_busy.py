@@ -85,7 +85,7 @@ def test_four_server_processes_and_an_import_at_once_never_answer_500(tmp_path: 
     prepared = _prepare(tmp_path, "busy")
     site = next(prepared)
     second = Site(data_dir=site.data_dir, env=site.env, port=free_port())
-    lines = 300
+    lines = 120
     history = tmp_path / "history.jsonl"
     with history.open("w", encoding="utf-8") as out:
         for i in range(lines):
