@@ -588,3 +588,15 @@ def test_a_batch_the_database_gives_up_on_is_not_counted(
     again = import_dossiers(iter(lines), batch=3)
     assert (again.imported, again.skipped, again.failed) == (3, 3, 0)
     assert Dossier.objects.count() == 6
+
+
+def test_a_batch_of_no_lines_is_bad_usage(province: Province, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    history = tmp_path / "history.jsonl"
+    history.write_text(json.dumps(counter(*WALK)) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_dossiers", str(history), "--batch", "0")
+    assert refused.value.returncode == 2
+    assert "--batch" in str(refused.value)
+    assert Dossier.objects.count() == 0
