@@ -56,9 +56,9 @@ def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tupl
     if number in LIVE_FORMS:
         return form_render(dossier, number, events, seq=event.seq), True
     issued, drawn = _filed(dossier, number, event.seq, events)
-    if issued is None:
+    if isinstance(issued, bytes):
         # The dossier takes no more files (size limit): the form is still given, unfiled.
-        return form_render(dossier, number, events, seq=event.seq), True
+        return issued, True
     # The filed copy, checked against its SHA-256 (AttachmentUnreadable when changed); signed
     # already when the signer was quick.
     issued.attachment.refresh_from_db()
@@ -68,10 +68,10 @@ def form_issue(*, dossier: Dossier, number: str, seq: int | None = None) -> tupl
 
 def _filed(
     dossier: Dossier, number: str, seq: int, events: list[DossierEvent]
-) -> tuple[IssuedForm | None, bool]:
+) -> tuple[IssuedForm | bytes, bool]:
     """The filed form of event ``seq``, drawn and filed now when there is none yet (its
-    signing is queued when it is filed). Returns (issued form, drawn now); None when the
-    dossier takes no more files."""
+    signing is queued when it is filed). Returns (issued form, drawn now); the drawn PDF
+    itself when the dossier takes no more files."""
     issued = (
         IssuedForm.objects.select_related("attachment")
         .filter(dossier=dossier, number=number, seq=seq)
@@ -102,7 +102,7 @@ def _filed(
         )
     except (DossierError, OSError):
         logger.warning("form %s of dossier %s drawn but not filed", number, dossier.pk)
-        return None, True
+        return pdf, True
     return issued, True
 
 

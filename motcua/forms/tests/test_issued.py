@@ -79,3 +79,22 @@ def test_the_worker_files_the_receipt_with_its_checksum(
         content = handle.read()
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == issued.attachment.sha256
+
+
+@pytest.mark.django_db
+def test_a_dossier_full_of_files_still_gives_its_form_unfiled(
+    province: Province,  # noqa: F811
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MOTCUA_MAX_DOSSIER_FILES = 0  # no room for the receipt among the dossier's files
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = receive(province)
+    client = APIClient()
+    client.force_authenticate(province.users["desk"])
+
+    response = client.get(f"/api/v1/dossiers/{dossier.code}/forms/01")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert not IssuedForm.objects.filter(dossier=dossier).exists()

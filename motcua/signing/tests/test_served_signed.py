@@ -38,6 +38,18 @@ def counter_intake(province: Province) -> Dossier:  # noqa: F811
     return d
 
 
+def received_before_the_worker(
+    province: Province,  # noqa: F811
+    signing: TestPKI,
+    capture: Any,
+) -> Dossier:
+    """A counter intake at a commune with a certificate; no worker has run yet (its form 01
+    is neither drawn nor signed)."""
+    add_unit_certificate(province, signing)
+    with capture(execute=False):
+        return counter_intake(province)
+
+
 def desk(province: Province) -> Client:  # noqa: F811
     client = Client()
     client.force_login(province.users["desk"])
@@ -49,9 +61,7 @@ def test_a_receipt_asked_for_before_the_worker_signed_it_waits_then_comes_signed
     signing: TestPKI,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    add_unit_certificate(province, signing)
-    with django_capture_on_commit_callbacks(execute=False):
-        d = counter_intake(province)  # the worker has not drawn form 01 yet
+    d = received_before_the_worker(province, signing, django_capture_on_commit_callbacks)
     client = desk(province)
     url = f"/can-bo/ho-so/{d.code}/bieu-mau/01/"
 
@@ -80,9 +90,7 @@ def test_the_api_answers_503_with_retry_after_while_the_form_is_signed(
     signing: TestPKI,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    add_unit_certificate(province, signing)
-    with django_capture_on_commit_callbacks(execute=False):
-        d = counter_intake(province)
+    d = received_before_the_worker(province, signing, django_capture_on_commit_callbacks)
     client = desk(province)
     url = f"/api/v1/dossiers/{d.code}/forms/01"
 
@@ -121,9 +129,8 @@ def test_a_form_still_unsigned_when_the_workers_are_down_is_served_after_the_wai
     settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    add_unit_certificate(province, signing)
+    d = received_before_the_worker(province, signing, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=False):
-        d = counter_intake(province)
         client = desk(province)
         url = f"/can-bo/ho-so/{d.code}/bieu-mau/01/"
         assert client.get(url).status_code == 503  # filed; no worker runs
