@@ -338,6 +338,9 @@ elif MOTCUA_ENV == "test":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MOTCUA_WORKER_POLL_SECONDS = float(env("MOTCUA_WORKER_POLL_SECONDS", "0.5"))
+# The worker's CPU niceness (0–19): on a box it shares with the web server, requests come first
+# and the backlog drains in the gaps; 0 gives the worker the same share as the server.
+MOTCUA_WORKER_NICE = env_int("MOTCUA_WORKER_NICE", 10)
 MOTCUA_OUTBOX_BACKOFF_SECONDS = float(env("MOTCUA_OUTBOX_BACKOFF_SECONDS", "30"))
 MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS = float(env("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
 MOTCUA_OUTBOX_LEASE_SECONDS = float(env("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))

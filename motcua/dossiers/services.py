@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -132,6 +133,17 @@ def _append_event(
     dossier.event_count = event.seq
     dossier.history_head = event.hash
     return event
+
+
+def _field_values(dossier: Dossier) -> dict[str, Any]:
+    """The dossier's column values by field name (JSON values copied, so that a change made
+    in place shows)."""
+    values = {}
+    for column in Dossier._meta.concrete_fields:
+        if not column.primary_key:
+            value = getattr(dossier, column.attname)
+            values[column.name] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+    return values
 
 
 def _saved_with_hooks(dossier: Dossier, event: DossierEvent) -> None:
@@ -411,25 +423,27 @@ def _require(value: Any, field_name: str, message: str) -> None:
 
 
 def _next_code(unit: Unit, at: dt.datetime) -> str:
-    """``{unit code}-{yyMMdd}-{NNNN}`` from a locked counter row per unit and local day."""
+    """``{unit code}-{yyMMdd}-{NNNN}`` from a counter row per unit and local day."""
     day = timezone.localtime(at).date()
-    DossierCounter.objects.bulk_create(
-        [DossierCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
-    )
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Outside any transaction the number is taken by one UPDATE … RETURNING that commits
-        # at once, so concurrent intakes at one unit wait on the counter row for microseconds,
-        # not for each other's whole transaction. An intake that then fails leaves a gap in
-        # the numbers, never a reused one (codes are unique, not gapless).
+    if connection.features.can_return_columns_from_insert:
+        # One statement creates the day's row or takes its next number. Outside a transaction
+        # it commits at once, so concurrent intakes at one unit wait on the counter row for
+        # microseconds, not for each other's whole transaction; an intake that then fails
+        # leaves a gap in the numbers, never a reused one (codes are unique, not gapless).
+        # Inside one (the history import) the row stays locked until that commit.
+        table = DossierCounter._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {DossierCounter._meta.db_table} SET last = last + 1 "  # noqa: S608
-                "WHERE unit_id = %s AND day = %s RETURNING last",
-                [unit.pk, day],
+                f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
+                f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [unit.pk, connection.ops.adapt_datefield_value(day)],
             )
             (number,) = cursor.fetchone()
         return f"{unit.code}-{day:%y%m%d}-{number:04d}"
-    with transaction.atomic():  # its own short transaction, or a part of the caller's
+    DossierCounter.objects.bulk_create(  # SQLite before 3.35: no RETURNING
+        [DossierCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
+    )
+    with transaction.atomic():
         counter = DossierCounter.objects.select_for_update().get(unit=unit, day=day)
         DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
         counter.refresh_from_db(fields=["last"])
@@ -546,6 +560,7 @@ def dossier_intake(
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
             dossier.save()
+            inserted = _field_values(dossier)
             # The receiving unit sees the dossier (the staff scope reads the participants).
             DossierParticipant.objects.create(dossier=dossier, unit=unit)
             fees_at_intake(dossier)
@@ -561,7 +576,13 @@ def dossier_intake(
                 data={"channel": channel, "due_at": _iso(dossier.due_at)}
                 | ({"files": stored} if stored else {}),
             )
-            _saved_with_hooks(dossier, event)
+            # What the files, the fees and the first event changed since the INSERT, not every
+            # column again (the personal data is not encrypted twice).
+            now = _field_values(dossier)
+            dossier.save(
+                update_fields=[name for name, value in now.items() if inserted[name] != value]
+            )
+            run_event_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
     except IntegrityError:

@@ -100,8 +100,11 @@ def _filed(
             ),
             False,
         )
-    except (DossierError, OSError):
-        logger.warning("form %s of dossier %s drawn but not filed", number, dossier.pk)
+    except (DossierError, OSError) as exc:
+        logger.warning(
+            "form %s of dossier %s drawn but not filed: %s %s",
+            number, dossier.pk, type(exc).__name__, exc,
+        )  # fmt: skip
         return pdf, True
     return issued, True
 

@@ -9,11 +9,12 @@ and every message is delivered once they answer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 
 from motcua.core.numbers import vn_money
@@ -85,8 +86,15 @@ def template_text(key: str, channel: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> Template:
+    """A template text compiled once per process (the texts are few; an edited one is a new
+    text, compiled on its first use)."""
+    return _ENGINE.from_string(text)
+
+
 def render(text: str, values: dict[str, str]) -> str:
-    return _ENGINE.from_string(text).render(Context(values)).strip()
+    return _compiled(text).render(Context(values)).strip()
 
 
 def template_check(subject: str, body: str) -> list[str]:

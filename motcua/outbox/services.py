@@ -32,10 +32,8 @@ def outbox_enqueue(
     spec = channel_get(channel)
     if spec is None:
         raise ValueError(f"unknown outbox channel {channel!r}")
-    if key is not None:
-        existing = OutboxMessage.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
+    # A key is new nearly always (it names the dossier's event): the row is written first and
+    # the unique key answers for a second enqueue, instead of a lookup before every write.
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -47,9 +45,10 @@ def outbox_enqueue(
                 max_attempts=spec.max_attempts,
             )
     except IntegrityError:
-        if key is None:
+        existing = OutboxMessage.objects.filter(key=key).first() if key is not None else None
+        if existing is None:
             raise
-        return OutboxMessage.objects.get(key=key)
+        return existing
     message_id = message.pk
     transaction.on_commit(lambda: schedule_delivery(message_id))
     return message

@@ -117,6 +117,24 @@ def outbox_rows(site: Site) -> list[dict[str, Any]]:
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def _niceness_in_session(sid: int) -> dict[int, tuple[int, list[str]]]:
+    """{pid: (niceness, command line)} of the processes of session ``sid``."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        with contextlib.suppress(OSError):
+            if os.getsid(pid) == sid:
+                args = (entry / "cmdline").read_bytes().decode().split("\0")
+                found[pid] = (os.getpriority(os.PRIO_PROCESS, pid), args)
+    return found
+
+
+def _is_worker(args: list[str]) -> bool:
+    return bool({"worker", "db_worker", "rqworker"} & set(args))
+
+
 @pytest.mark.parametrize("backend", ["database", "redis"])
 def test_serve_starts_a_worker_that_mails_and_files_the_receipt(
     tmp_path: Path, backend: str
@@ -143,6 +161,14 @@ def test_serve_starts_a_worker_that_mails_and_files_the_receipt(
                 return status == 200 and any(f["kind"] == "form" for f in rows)
 
             wait_until(filed, timeout=60, what="the receipt filed by the worker")
+            # The web server keeps its priority; the worker beside it and its processes run
+            # at MOTCUA_WORKER_NICE (10) above it, so a burst of requests comes first.
+            assert site.process is not None
+            niceness = _niceness_in_session(site.process.pid)
+            server = os.getpriority(os.PRIO_PROCESS, site.process.pid)
+            workers = {pid: n for pid, (n, args) in niceness.items() if _is_worker(args)}
+            assert len(workers) >= 2, niceness  # `motcua worker` and its queue process
+            assert set(workers.values()) == {min(19, server + 10)}, niceness
             result = site.motcua("status")
             assert result.returncode == 0, result.stdout + result.stderr
             assert "healthy" in result.stdout
