@@ -115,6 +115,8 @@ def main() -> None:
                 time.sleep(1)  # polling the backlog, bounded
                 pending, tasks, filed = backlog(site)
             drained = time.perf_counter() - began
+            log = (site.workdir / "server.log").read_text(encoding="utf-8", errors="replace")
+            unfiled = [line for line in log.splitlines() if "not filed" in line]
             total = json.loads(Client(site.port, token).call("GET", "/api/v1/dossiers")[1])["count"]
             site.stop()
     finally:
@@ -139,6 +141,8 @@ def main() -> None:
           f"receipts filed {filed}; e-mails delivered {smtp.count}; "
           f"backlog (tasks, e-mails) drained "
           f"{drained:.1f} s after the burst")  # fmt: skip
+    for line in unfiled[:5]:
+        print(f"not filed: {line}")
 
 
 if __name__ == "__main__":

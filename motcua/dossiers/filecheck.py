@@ -22,6 +22,11 @@ _ACTIVE_MARKUP = re.compile(
     rb"|javascript:",
     re.IGNORECASE,
 )
+# PDF: the body of each stream (left out of the markup search), the names of the actions
+# that run code, and how many objects a document may reach.
+_STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_PDF_ACTIVE = frozenset({"/JavaScript", "/JS", "/Launch"})
+MAX_PDF_OBJECTS = 200_000
 # Office Open XML packages: limits on what a package may declare.
 MAX_PARTS = 2000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -63,9 +68,10 @@ def _check_pdf(data: bytes) -> None:
 
     if not data.startswith(b"%PDF-"):
         raise FileRefused("Tệp PDF phải bắt đầu bằng phần đầu PDF.")
-    _no_markup(data, "PDF")
-    if re.search(rb"/(JavaScript|JS|Launch)\b", data):
-        raise FileRefused("Tệp PDF có mã tự chạy (JavaScript): không nhận.")
+    # Markup is looked for in the file's own syntax, not inside its streams: compressed page
+    # contents, fonts and scanned images are arbitrary bytes, where any short pattern turns
+    # up by chance (a scan of a few megabytes would be refused now and then).
+    _no_markup(_STREAM_BODY.sub(b"stream endstream", data), "PDF")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -74,8 +80,44 @@ def _check_pdf(data: bytes) -> None:
                 raise FileRefused("Tệp PDF không có trang nào.")
             for page in reader.pages:
                 page.get_contents()  # every page's content must be readable
+            runs_code = _pdf_runs_code(reader)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise FileRefused("Tệp PDF bị hỏng hoặc không đọc được.") from exc
+    if runs_code:
+        raise FileRefused("Tệp PDF có mã tự chạy (JavaScript): không nhận.")
+
+
+def _pdf_runs_code(reader: Any) -> bool:
+    """Whether any object the document reaches (the catalogue, its pages, annotations, forms,
+    names, and the objects packed in compressed object streams) is a JavaScript or Launch
+    action or names one. A reader that runs code finds it the same way, from the trailer."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    visited = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            ref = (item.idnum, item.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            item = item.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise FileRefused("Tệp PDF có quá nhiều đối tượng.")
+        if isinstance(item, DictionaryObject):  # streams too: their dictionary
+            for key, value in item.items():
+                if key in _PDF_ACTIVE or (isinstance(value, NameObject) and value in _PDF_ACTIVE):
+                    return True
+                if isinstance(value, IndirectObject | DictionaryObject | ArrayObject):
+                    stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, NameObject) and item in _PDF_ACTIVE:
+            return True
+    return False
 
 
 def _check_image(data: bytes, fmt: str) -> None:

@@ -55,6 +55,91 @@ def test_real_files_still_pass(dossier: Dossier) -> None:
         assert upload(desk, dossier.code, name, content).status_code == 201
 
 
+def _pdf(content: bytes = b"", *, javascript: bool = False, annotation: Any = None) -> bytes:
+    """A one-page PDF written by pypdf, with ``content`` as its page's (uncompressed) content
+    stream, document-level JavaScript, or one link annotation with the action given."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        StreamObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    if content:
+        stream = StreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if javascript:  # document-level JavaScript, as the catalogue's names tree holds it
+        action = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("app.alert('x');"),
+                }
+            )
+        )
+        tree = DictionaryObject(
+            {NameObject("/Names"): ArrayObject([TextStringObject("x"), action])}
+        )
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {NameObject("/JavaScript"): writer._add_object(tree)}
+        )
+    if annotation is not None:
+        page[NameObject("/Annots")] = ArrayObject(
+            [writer._add_object(DictionaryObject(annotation))]
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _launch() -> dict[Any, Any]:
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    return {
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([NumberObject(0)] * 2 + [NumberObject(50)] * 2),
+        NameObject("/A"): DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc")}
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("js-names.pdf", lambda: _pdf(b"BT ET", javascript=True)),
+        ("launch-link.pdf", lambda: _pdf(b"BT ET", annotation=_launch())),
+    ],
+)
+def test_pdfs_that_run_code_are_refused_wherever_the_action_sits(
+    dossier: Dossier, media: Path, name: str, make: Any
+) -> None:
+    response = upload(client_for("desk"), dossier.code, name, make())
+    assert response.status_code == 415, response.content
+    assert "JavaScript" in response.json()["detail"]
+    assert not Attachment.objects.filter(dossier=dossier).exists()
+
+
+def test_bytes_inside_a_pdf_stream_are_not_taken_for_code_or_markup(dossier: Dossier) -> None:
+    # Compressed page contents, fonts and scanned images are arbitrary bytes: "/JS", "<svg"
+    # and the like turn up in them by chance. Such a PDF is a plain document and is taken.
+    noise = b"q 0 0 m /JS 1 Tf % <svg <html javascript: /Launch /JavaScript\nQ"
+    response = upload(client_for("desk"), dossier.code, "quet.pdf", _pdf(noise))
+    assert response.status_code == 201, response.content
+
+
 def _bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
