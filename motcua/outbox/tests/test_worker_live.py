@@ -162,13 +162,13 @@ def test_serve_starts_a_worker_that_mails_and_files_the_receipt(
 
             wait_until(filed, timeout=60, what="the receipt filed by the worker")
             # The web server keeps its priority; the worker beside it and its processes run
-            # at MOTCUA_WORKER_NICE (10) above it, so a burst of requests comes first.
+            # at MOTCUA_WORKER_NICE (10), or the server's own if that is lower already.
             assert site.process is not None
             niceness = _niceness_in_session(site.process.pid)
             server = os.getpriority(os.PRIO_PROCESS, site.process.pid)
             workers = {pid: n for pid, (n, args) in niceness.items() if _is_worker(args)}
             assert len(workers) >= 2, niceness  # `motcua worker` and its queue process
-            assert set(workers.values()) == {min(19, server + 10)}, niceness
+            assert set(workers.values()) == {max(server, 10)}, niceness
             result = site.motcua("status")
             assert result.returncode == 0, result.stdout + result.stderr
             assert "healthy" in result.stdout
