@@ -44,11 +44,24 @@ class CappedPaginator(Paginator):
     def exact(self) -> bool:
         return self.count < self._limit
 
+    def page(self, number: Any) -> Any:
+        """The first page is read with one row more than it shows: when that is all there is
+        (a search, a short list), the rows are the count and no count query is run."""
+        if self.validate_number(number) != 1 or "count" in self.__dict__ or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) > self.per_page:
+            return self._get_page(rows[: self.per_page], 1, self)  # the count as before
+        self.__dict__["count"] = len(rows)
+        return self._get_page(rows, 1, self)
+
     def validate_number(self, number: Any) -> int:
         try:
             wanted = int(number)
         except (TypeError, ValueError):
             return super().validate_number(number)
+        if wanted == 1 and self.allow_empty_first_page:
+            return 1  # always there, and counting it is left to ``page``
         if wanted >= self.num_pages and not self.exact:  # the last counted page may be cut
             self._limit = max(self._limit, wanted * self.per_page + 1)
             for name in ("count", "num_pages"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -50,7 +49,9 @@ def _scope_filter(user: User | AnonymousUser) -> Q | None:
             below |= Q(path__startswith=path)
         if not Unit.objects.exclude(below).exists():
             return None  # every unit is below: the whole table, read from its own indexes
-        units: Any = Unit.objects.filter(below | Q(pk__in=unit_ids)).values("pk")
+        # The units as numbers, not a subquery: the planner then estimates the scope from
+        # the participants' statistics of those units instead of guessing.
+        units = sorted(Unit.objects.filter(below | Q(pk__in=unit_ids)).values_list("pk", flat=True))
     else:
         units = sorted(unit_ids)
     # One semi-join on the participants (the receiving unit and every unit that held a

@@ -176,17 +176,24 @@ def lists_for(staff: Staff) -> list[ListDef]:
 
 
 def list_counts(*, user: Any, staff: Staff, now: dt.datetime | None = None) -> dict[str, int]:
-    """The counts of the home page: every list of open work in one aggregate query over the
-    open dossiers in scope (an index range on the status, whatever the size of the closed
-    history), and "all" as a capped count (``core.pagination.capped_count``)."""
+    """The counts of the home page: every list of open work in one aggregate query, and "all"
+    as a capped count (``core.pagination.capped_count``).
+
+    Every list of open work is at one of the officer's own units (received there or at a
+    step there) or assigned to them, so the aggregate reads only those rows, from the
+    ``(unit, status)``, ``(step_unit, status)`` and ``(assignee, status)`` indexes: what the
+    officer's units hold now, not the scope's whole history (a commune's ten thousand
+    dossiers of past years). The scope still applies on top."""
     now = now or timezone.now()
     filters = list_filters(user, staff, now)
     wanted = {item.key for item in lists_for(staff)}
     aggregates = {
         key: Count("id", filter=q) for key, q in filters.items() if key in wanted and key != "all"
     }
+    units = staff.units()
+    held = Q(unit_id__in=units) | Q(step_unit_id__in=units) | Q(assignee=user)
     scope = dossier_scope(user=user)
-    counts: dict[str, int] = scope.filter(status__in=OPEN).aggregate(**aggregates)
+    counts: dict[str, int] = scope.filter(held, status__in=OPEN).aggregate(**aggregates)
     if "all" in wanted:
         counts["all"] = capped_count(scope)
     return counts

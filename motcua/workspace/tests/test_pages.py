@@ -129,11 +129,16 @@ def test_list_pages_run_a_fixed_number_of_queries(province: Province, signed_in,
     for _ in range(2):
         intake(province)
     client.get(url)  # warm the calendar cache
+    few = _queries(client, url)  # a first page that is the whole list is not counted
+    for _ in range(25):
+        d = intake(province, code="2.000001")
+        s.dossier_forward(dossier=d, actor=province.users["desk"])
     small = _queries(client, url)
     for _ in range(25):
         d = intake(province, code="2.000001")
         s.dossier_forward(dossier=d, actor=province.users["desk"])
     assert _queries(client, url) == small
+    assert few <= small <= few + 1
     assert small <= 15  # with the page read in two steps: its ids, then its rows
 
 

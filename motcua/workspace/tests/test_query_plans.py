@@ -122,10 +122,20 @@ def test_staff_pages_run_the_same_queries_at_any_size(province: Province, office
     client.force_login(province.users[officer])
     urls = _urls(code)
     client.get("/can-bo/")
-    small = {url: len(_all_queries(client, url)) for url in urls}
+    small = {url: _shape(_all_queries(client, url)) for url in urls}
     _dossiers(province, 20)
-    large = {url: len(_all_queries(client, url)) for url in urls}
-    assert large == small
+    large = {url: _shape(_all_queries(client, url)) for url in urls}
+    # The same queries; only a list that has grown past its first page is now counted (a
+    # first page that holds the whole list is counted from its own rows).
+    assert {url: n for url, (n, _) in large.items()} == {url: n for url, (n, _) in small.items()}
+    for url, (_, counts) in large.items():
+        assert small[url][1] <= counts <= small[url][1] + 1, url
+
+
+def _shape(queries: list[dict[str, Any]]) -> tuple[int, int]:
+    """(queries other than capped counts, capped counts)."""
+    counts = sum(q["sql"].startswith("SELECT COUNT(*) FROM (SELECT") for q in queries)
+    return len(queries) - counts, counts
 
 
 def _all_queries(client: Client, url: str) -> list[dict[str, Any]]:
