@@ -7,7 +7,7 @@ not the table."""
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework import pagination
@@ -51,9 +51,9 @@ class CappedPaginator(Paginator):
             return super().page(number)
         rows = list(self.object_list[: self.per_page + 1])
         if len(rows) > self.per_page:
-            return self._get_page(rows[: self.per_page], 1, self)  # the count as before
+            return Page(rows[: self.per_page], 1, self)  # the count as before
         self.__dict__["count"] = len(rows)
-        return self._get_page(rows, 1, self)
+        return Page(rows, 1, self)
 
     def validate_number(self, number: Any) -> int:
         try:
