@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import sys
 import tempfile
@@ -68,7 +69,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
+        help="gunicorn workers (default: that of motcua serve)",
+    )  # fmt: skip
+    parser.add_argument("--threads", type=int, default=2, help="threads a worker (as serve)")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
@@ -84,7 +89,7 @@ def main() -> None:
                 MOTCUA_WORKER_POLL_SECONDS="0.2",
             )
             site.prepare()
-            site.start(workers=args.workers, threads=4)
+            site.start(workers=args.workers, threads=args.threads)
             status, body = Client(site.port).call(
                 "POST", "/api/v1/auth/token", {"username": "desk", "password": _site.PASSWORD}
             )
@@ -124,7 +129,8 @@ def main() -> None:
 
     db = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     print(f"\nIntake with the background worker — {db}, {args.clients} clients, "
-          f"{args.seconds:g} s each, gunicorn {args.workers} workers × 4 threads")  # fmt: skip
+          f"{args.seconds:g} s each, "
+          f"gunicorn {args.workers} workers × {args.threads} threads")  # fmt: skip
     print(_site.machine())
     print()
     print("| measure | requests/s | ratio to the bare view | ratio to the catalogue read |")

@@ -27,7 +27,7 @@ class _Gunicorn(BaseApplication):
 
 
 def run_server(
-    *, host: str, port: int, workers: int, threads: int = 4, quiet: bool = False
+    *, host: str, port: int, workers: int, threads: int = 2, quiet: bool = False
 ) -> None:
     """Serve until SIGINT or SIGTERM; gunicorn stops its workers cleanly on either."""
     connections.close_all()  # no connection may be shared with the forked workers

@@ -114,6 +114,25 @@ def _append_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
+    event = _next_event(
+        dossier, action=action, actor=actor, at=at, from_status=from_status, note=note, data=data
+    )
+    event.save()
+    return event
+
+
+def _next_event(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: User | None,
+    at: dt.datetime,
+    from_status: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """The dossier's next event, hashed onto its chain and counted on the dossier (whose row
+    the caller saves), not yet written."""
     event = DossierEvent(
         dossier=dossier,
         seq=dossier.event_count + 1,
@@ -129,7 +148,6 @@ def _append_event(
         prev_hash=dossier.history_head or GENESIS,
     )
     event.hash = event_hash(event, dossier.code)
-    event.save()
     dossier.event_count = event.seq
     dossier.history_head = event.hash
     return event
@@ -469,11 +487,13 @@ def dossier_intake(
     eform: Any = None,
     files: Sequence[tuple[int | None, Any]] = (),
     digitised_documents: Collection[int | None] | None = None,
+    memberships: Memberships | None = None,
 ) -> tuple[Dossier, bool]:
     """Receive a dossier (Decree 118/2025, art. on reception): the desk receives at the
     counter or by post (status received, the clock starts now); a citizen submits online
     (status submitted, the clock starts when the desk accepts). The dossier and its first
-    event are written together or not at all. Returns (dossier, created)."""
+    event are written together or not at all. Returns (dossier, created). ``memberships``
+    are the actor's roles when the caller has read them already (one read per request)."""
     at = _resolve_at(at)
     if idempotency_key and actor is not None:
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
@@ -501,7 +521,7 @@ def dossier_intake(
     if not isinstance(summary, str) or len(summary) > 2000 or "\x00" in summary:
         errors["summary"] = ["Trích yếu là văn bản, tối đa 2000 ký tự."]
 
-    memberships = Memberships.of(actor)
+    memberships = memberships if memberships is not None else Memberships.of(actor)
     is_desk = actor is None or memberships.holds(Role.DESK, unit.pk)
     if actor is not None and (as_citizen or not is_desk):
         # Anyone else files for themselves, online.
@@ -559,23 +579,33 @@ def dossier_intake(
             else:
                 dossier.received_at = at
                 _start_clock(dossier, at, _calendar())
+
+            def first_event(stored: list[dict[str, Any]]) -> DossierEvent:
+                return _next_event(
+                    dossier,
+                    action=Action.INTAKE.value,
+                    actor=actor,
+                    at=at,
+                    from_status="",
+                    data={"channel": channel, "due_at": _iso(dossier.due_at)}
+                    | ({"files": stored} if stored else {}),
+                )
+
+            # Without files the first event is known before the dossier's row is written, so
+            # the row is inserted with its history head; files need the row to be stored.
+            event = None if files else first_event([])
             dossier.save()
             inserted = _field_values(dossier)
             # The receiving unit sees the dossier (the staff scope reads the participants).
             DossierParticipant.objects.create(dossier=dossier, unit=unit)
             fees_at_intake(dossier)
-            stored = _intake_files(
-                dossier, actor, files, len(checklist), digitised=digitised_documents
-            )
-            event = _append_event(
-                dossier,
-                action=Action.INTAKE.value,
-                actor=actor,
-                at=at,
-                from_status="",
-                data={"channel": channel, "due_at": _iso(dossier.due_at)}
-                | ({"files": stored} if stored else {}),
-            )
+            if event is None:
+                event = first_event(
+                    _intake_files(
+                        dossier, actor, files, len(checklist), digitised=digitised_documents
+                    )
+                )
+            event.save()
             # What the files, the fees and the first event changed since the INSERT, not every
             # column again (the personal data is not encrypted twice).
             now = _field_values(dossier)

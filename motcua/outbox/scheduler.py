@@ -68,20 +68,13 @@ def background_function(path: str) -> Callable[..., Any]:
 
 def background_call(path: str, **kwargs: Any) -> None:
     """Queue ``path(**kwargs)`` after the current transaction commits."""
-    from motcua.outbox.tasks import call
+    from motcua.outbox.tasks import call, queue_with_commit
 
     if path not in _functions:
         raise ValueError(f"{path} is not a registered background function")
-
-    def _enqueue() -> None:
-        try:
-            call.enqueue(path, kwargs)
-        except Exception:
-            # The queue is down: the work is derived (a form, a cleanup) and is made again
-            # on demand or by the next scheduled run.
-            logger.warning("background call %s not queued", path)
-
-    transaction.on_commit(_enqueue)
+    # If the queue is down, the work is derived (a form, a cleanup) and is made again on
+    # demand or by the next scheduled run.
+    queue_with_commit(lambda: call.enqueue(path, kwargs), f"background call {path}")
 
 
 def job_claim(name: str, *, now: dt.datetime | None = None) -> ScheduledRun | None:

@@ -49,8 +49,11 @@ def outbox_enqueue(
         if existing is None:
             raise
         return existing
+    from motcua.outbox.tasks import deliver_message, queue_with_commit
+
     message_id = message.pk
-    transaction.on_commit(lambda: schedule_delivery(message_id))
+    # If the queue cannot take it, the row stays pending and the sweeper hands it over later.
+    queue_with_commit(lambda: deliver_message.enqueue(message_id), f"outbox message {message_id}")
     return message
 
 

@@ -9,12 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.dossiers.hooks import register_event_hook
-        from motcua.reports.summary import (
-            on_dossier_event,
-            on_dossier_event_national,
-            stats_add_replayed,
-        )
+        from motcua.reports.summary import on_dossier_event_stats, stats_add_replayed
 
         # A batch of an imported history is summed from the stored histories at once.
-        register_event_hook(on_dossier_event, batched=stats_add_replayed)
-        register_event_hook(on_dossier_event_national, batched=stats_add_replayed)
+        register_event_hook(on_dossier_event_stats, batched=stats_add_replayed)

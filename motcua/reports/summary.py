@@ -179,6 +179,10 @@ class DeltaBuffer:
             upsert(rows)
 
 
+# The fewest parameters an SQLite build accepts in one statement (999 before 3.32).
+SQLITE_MAX_PARAMETERS = 999
+
+
 def upsert(rows: list[tuple[Any, ...]]) -> None:
     table = StatDelta._meta.db_table
     columns = ", ".join(COLUMNS)
@@ -208,8 +212,17 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
                 f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
             )
             return
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        # A few rows (one event's day, month and year): one statement of several rows, one
+        # round trip. The keys are the buffer's, so no row is named twice in a statement.
+        width = 6 + len(COLUMNS)
+        per_statement = max(1, SQLITE_MAX_PARAMETERS // width)
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            values = ", ".join([f"({placeholders})"] * len(part))
+            cursor.execute(
+                sql.replace(f"VALUES ({placeholders})", f"VALUES {values}"),
+                [value for row in part for value in row],
+            )
 
 
 # ---------------------------------------------------------------------------- live hook
@@ -224,9 +237,25 @@ def _contribution_of(dossier: Any) -> Contribution:
     )
 
 
-def on_dossier_event(dossier: Any, event: Any) -> None:
-    """Registered with ``motcua.dossiers.hooks``: runs inside the event's transaction."""
-    state = StatState.objects.filter(pk=dossier.pk).first()
+def on_dossier_event_stats(dossier: Any, event: Any) -> None:
+    """Registered with ``motcua.dossiers.hooks``: the summary's and the national readings'
+    share of one event, inside its transaction, added to the table in one upsert."""
+    buffer = DeltaBuffer()
+    on_dossier_event(dossier, event, buffer)
+    on_dossier_event_national(dossier, event, buffer)
+    buffer.flush()
+
+
+def _first(event: Any) -> bool:
+    """Whether the event opens its dossier's history: the dossier was made in this very
+    transaction, so nothing about it is stored yet and nothing needs reading."""
+    return bool(event.seq == 1)
+
+
+def on_dossier_event(dossier: Any, event: Any, buffer: DeltaBuffer | None = None) -> None:
+    """The summary's share of one event (day/month/year counts, the dossier's state), inside
+    the event's transaction; added to ``buffer`` when given, else written at once."""
+    state = None if _first(event) else StatState.objects.filter(pk=dossier.pk).first()
     old = (
         Contribution(state.status, state.received, state.officer, state.due_day)
         if state is not None
@@ -243,11 +272,13 @@ def on_dossier_event(dossier: Any, event: Any) -> None:
             event.actor_id is not None and event.actor_id == dossier.applicant_user_id
         ),
     )
-    buffer = DeltaBuffer()
+    own = buffer is None
+    buffer = DeltaBuffer() if buffer is None else buffer
     buffer.add(
         dossier.unit_id, _field_id(dossier), dossier.procedure_id, event_changes(old, new, facts)
     )
-    buffer.flush()
+    if own:
+        buffer.flush()
     if old != new:
         values = {
             "status": new.status,
@@ -379,19 +410,29 @@ def fact_row(dossier: DossierRow, fact: Fact) -> NationalFact:
 FACT_FIELDS = ("received_day", "resolved_day", "resolution_seconds", "paid_online_day")
 
 
-def on_dossier_event_national(dossier: Any, event: Any) -> None:
-    """Registered with ``motcua.dossiers.hooks``: the national 2.1 deltas of this event and
-    the dossier's fact, from a replay of its own history (a dozen events), so the live
-    figures are by construction those of ``rebuild-stats``."""
+def on_dossier_event_national(dossier: Any, event: Any, buffer: DeltaBuffer | None = None) -> None:
+    """The national 2.1 deltas of this event and the dossier's fact, from a replay of its own
+    history (a dozen events), so the live figures are by construction those of
+    ``rebuild-stats``; deltas added to ``buffer`` when given, else written at once."""
     from motcua.dossiers.models import DossierEvent
     from motcua.dossiers.services import days_and_cutoff
 
-    events: list[dict[str, Any]] = [
-        dict(e)
-        for e in DossierEvent.objects.filter(dossier_id=dossier.pk)
-        .order_by("seq")
-        .values("action", "at", "to_status", "data", "actor_id")
-    ]
+    first = _first(event)
+    events: list[dict[str, Any]]
+    if first:
+        # The history is this event alone, as it is stored (its data is JSON already: the
+        # event's hash is computed over it).
+        events = [
+            {"action": event.action, "at": event.at, "to_status": event.to_status,
+             "data": event.data, "actor_id": event.actor_id}
+        ]  # fmt: skip
+    else:
+        events = [
+            dict(e)
+            for e in DossierEvent.objects.filter(dossier_id=dossier.pk)
+            .order_by("seq")
+            .values("action", "at", "to_status", "data", "actor_id")
+        ]
     days, cutoff = days_and_cutoff(dossier)
     per_event, fact = national_replay(
         events,
@@ -403,16 +444,18 @@ def on_dossier_event_national(dossier: Any, event: Any) -> None:
     )
     field_id = _field_id(dossier)
     if per_event and per_event[-1]:
-        buffer = DeltaBuffer()
+        own = buffer is None
+        buffer = DeltaBuffer() if buffer is None else buffer
         buffer.add(dossier.unit_id, field_id, dossier.procedure_id, per_event[-1])
-        buffer.flush()
+        if own:
+            buffer.flush()
     if fact is not None:
         row = DossierRow(
             dossier.pk, dossier.unit_id, field_id, dossier.procedure_id, dossier.channel,
             dossier.applicant_user_id,
         )  # fmt: skip
         wanted = fact_row(row, fact)
-        stored = NationalFact.objects.filter(pk=dossier.pk).first()
+        stored = None if first else NationalFact.objects.filter(pk=dossier.pk).first()
         if stored is None or any(getattr(stored, f) != getattr(wanted, f) for f in FACT_FIELDS):
             wanted.save(force_insert=stored is None)
 

@@ -185,6 +185,7 @@ class DossierListCreateView(APIView):
             raise DossierInvalid(errors)
         assert procedure is not None and unit is not None
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
+        context = _one(request)
         dossier, created = dossier_intake(
             actor=cast(User, request.user),
             procedure=procedure,
@@ -196,9 +197,10 @@ class DossierListCreateView(APIView):
             case_code=data["case"],
             idempotency_key=key,
             eform=data.get("eform"),
+            memberships=context["memberships"],
         )
         response = Response(
-            DossierSerializer(dossier, context=_one(request)).data,
+            DossierSerializer(dossier, context=context).data,
             status=status.HTTP_201_CREATED,
         )
         if not created:

@@ -64,6 +64,30 @@ def test_a_message_exists_only_if_its_transaction_commits(receiver: Receiver) ->
     assert [m.payload for m in OutboxMessage.objects.all()] == [{"n": 1}]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_a_task_is_written_with_its_action(receiver: Receiver) -> None:
+    """The delivery task's row is part of the action's transaction: it exists if and only if
+    the action commits, and a worker never sees a task whose message is not there."""
+    from django_tasks_db.models import DBTaskResult
+
+    db_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=db_tasks):
+        with transaction.atomic():
+            kept = outbox_enqueue(channel="test", payload={"n": 1})
+            # Written already, before the commit, in the same transaction.
+            assert DBTaskResult.objects.filter(args_kwargs__args=[kept.pk]).exists()
+
+        def failing_action() -> None:
+            with transaction.atomic():
+                outbox_enqueue(channel="test", payload={"n": 2})
+                raise RuntimeError("the action failed")
+
+        with pytest.raises(RuntimeError):
+            failing_action()
+    assert [t.args_kwargs["args"] for t in DBTaskResult.objects.all()] == [[kept.pk]]
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
 @pytest.mark.django_db
 def test_delivery_marks_the_row_delivered_once(receiver: Receiver) -> None:
     message = outbox_enqueue(channel="test", payload={"n": 1})

@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("MOTCUA_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("MOTCUA_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-        parser.add_argument("--threads", type=int, default=4)
+        # Two threads a process: the request's waits on the database overlap, and the
+        # processes, not threads fighting over one interpreter lock, share the cores
+        # (bench/bench_intake.py: more requests a second than four threads a process).
+        parser.add_argument("--threads", type=int, default=2)
         parser.add_argument(
             "--no-worker",
             action="store_true",
