@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -145,10 +145,25 @@ def dossier_rows(*, ids: list[int]) -> list[Dossier]:
     Lists page in two steps: the page's ids from the scoped, filtered, sorted query (a narrow
     sort the database can do from its indexes), then these rows. Sorting whole rows joined
     to their procedure records would cost more than the page itself."""
-    rows = Dossier.objects.select_related(
-        "procedure", "unit", "step_unit", "assignee", "procedure_version"
-    ).in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    return page_rows(
+        Dossier.objects.all(), ids, "procedure", "unit", "step_unit", "assignee",
+        "procedure_version",
+    )  # fmt: skip
+
+
+def page_rows(
+    dossiers: QuerySet[Dossier], ids: list[int], *related: str | Prefetch
+) -> list[Dossier]:
+    """The rows of ``ids`` in their order, with ``related`` read by primary key, one small
+    query per relation, instead of joined to the page's query. Joined, PostgreSQL spent
+    4–10 ms planning a page of 25 rows over the dossiers table and its many indexes, and
+    hashed every unit and every user to find the page's few (a province's 1,000 units
+    doubled a desk's list page); by primary key, each query plans and runs in a fraction
+    of a millisecond, and a procedure version's record is read once, not once per row."""
+    rows = dossiers.in_bulk(ids)
+    page = [rows[pk] for pk in ids if pk in rows]
+    prefetch_related_objects(page, *related)
+    return page
 
 
 def dossier_get(*, user: User | AnonymousUser, code: str) -> Dossier:

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,8 @@ from motcua.calendars.selectors import working_calendar
 from motcua.core.pagination import capped_count
 from motcua.core.validation import iso_date
 from motcua.dossiers.models import FINAL_STATUSES, Channel, Dossier, Status
-from motcua.dossiers.selectors import dossier_scope, search_q
+from motcua.dossiers.selectors import dossier_scope, page_rows, search_q
+from motcua.procedures.models import Procedure
 from motcua.units.models import Role
 from motcua.workspace.auth import Staff
 
@@ -240,12 +242,17 @@ def inbox_rows(ids: list[int]) -> list[Dossier]:
     """The rows of one list page, in the order of ``ids`` (taken from ``dossier_inbox``, so
     within the officer's scope): a page is read in two steps, its ids from the scoped, sorted
     query alone (narrow, from the indexes), then these rows by primary key."""
-    rows = (
-        Dossier.objects.select_related(*INBOX_RELATED)
-        .annotate(started=Coalesce("received_at", "submitted_at"))
-        .in_bulk(ids)
+    return page_rows(
+        Dossier.objects.annotate(started=Coalesce("received_at", "submitted_at")),
+        ids,
+        Prefetch("procedure", queryset=Procedure.objects.select_related("field")),
+        "unit",
+        "step_unit",
+        Prefetch(
+            "assignee",
+            queryset=get_user_model().objects.select_related("staff_profile", "citizen_profile"),
+        ),
     )
-    return [rows[pk] for pk in ids if pk in rows]
 
 
 def dossier_inbox(
