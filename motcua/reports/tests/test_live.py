@@ -87,3 +87,28 @@ def test_a_tampered_summary_is_detected(hand: Place) -> None:
     assert stats_differences() != []
     stats_rebuild()
     assert stats_differences() == []
+
+
+def test_an_intake_adds_its_counts_in_one_statement_without_reading_the_summary(
+    hand: Place,
+) -> None:
+    """A new dossier has nothing stored in the summary yet: its intake reads none of it, and
+    the day, month and year rows of the summary and of the national readings are one upsert.
+    The counts are still those of a rebuild."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    procedure = Procedure.objects.get(code="3.000001")
+    with CaptureQueriesContext(connection) as ctx:
+        dossier_intake(
+            actor=hand.users["desk"], procedure=procedure, unit=hand.commune,
+            channel="counter", applicant=A, case_code="lan-dau", at=at(12, 8),
+        )  # fmt: skip
+    statements = [q["sql"] for q in ctx.captured_queries]
+    stored = ("reports_statstate", "reports_nationalfact", "dossiers_dossierevent")
+    summary_reads = [
+        sql for sql in statements if sql.startswith("SELECT") and any(t in sql for t in stored)
+    ]
+    assert summary_reads == []
+    assert sum("INTO reports_statdelta" in sql for sql in statements) == 1
+    assert stats_differences() == []
