@@ -67,7 +67,8 @@ def background_function(path: str) -> Callable[..., Any]:
 
 
 def background_call(path: str, **kwargs: Any) -> None:
-    """Queue ``path(**kwargs)`` after the current transaction commits."""
+    """Queue ``path(**kwargs)`` to run once the current transaction has committed (with the
+    database queue, its task row is written in that transaction)."""
     from motcua.outbox.tasks import call, queue_with_commit
 
     if path not in _functions:
