@@ -104,19 +104,9 @@ def event_hash(event: DossierEvent, code: str) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def _append_event(
-    dossier: Dossier,
-    *,
-    action: str,
-    actor: User | None,
-    at: dt.datetime,
-    from_status: str,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> DossierEvent:
-    event = _next_event(
-        dossier, action=action, actor=actor, at=at, from_status=from_status, note=note, data=data
-    )
+def _append_event(dossier: Dossier, **fields: Any) -> DossierEvent:
+    """The dossier's next event (``_next_event``), written."""
+    event = _next_event(dossier, **fields)
     event.save()
     return event
 

@@ -188,12 +188,16 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
     columns = ", ".join(COLUMNS)
     placeholders = ", ".join(["%s"] * (6 + len(COLUMNS)))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
-    sql = (
-        f"INSERT INTO {table} (grain, day, unit_id, field_id, procedure_id, officer, "  # noqa: S608
-        f"{columns}) "
-        f"VALUES ({placeholders}) "
-        f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
-    )
+
+    def sql(count: int) -> str:
+        """The upsert of ``count`` rows in one statement."""
+        values = ", ".join([f"({placeholders})"] * count)
+        return (
+            f"INSERT INTO {table} (grain, day, unit_id, field_id, procedure_id, "  # noqa: S608
+            f"officer, {columns}) VALUES {values} "
+            f"ON CONFLICT (grain, day, unit_id, procedure_id, officer) DO UPDATE SET {updates}"
+        )
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) > 100:
             # Bulk: COPY into a temporary table, then one INSERT … ON CONFLICT.
@@ -218,11 +222,7 @@ def upsert(rows: list[tuple[Any, ...]]) -> None:
         per_statement = max(1, SQLITE_MAX_PARAMETERS // width)
         for start in range(0, len(rows), per_statement):
             part = rows[start : start + per_statement]
-            values = ", ".join([f"({placeholders})"] * len(part))
-            cursor.execute(
-                sql.replace(f"VALUES ({placeholders})", f"VALUES {values}"),
-                [value for row in part for value in row],
-            )
+            cursor.execute(sql(len(part)), [value for row in part for value in row])
 
 
 # ---------------------------------------------------------------------------- live hook
