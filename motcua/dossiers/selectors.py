@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -29,38 +30,73 @@ from motcua.dossiers.models import (
 from motcua.units.models import STAFF_ROLES, Membership, Role, Unit
 
 
-def _scope_filter(user: User | AnonymousUser) -> Q | None:
-    """One Q over the dossiers table; ``None`` means everything (system administrator, or a
-    leader of the whole province)."""
+class _Scope(NamedTuple):
+    """What a user sees: ``units`` (``None``: every unit), and ``own`` whether the dossiers
+    they applied for count as well."""
+
+    units: list[int] | None
+    own: bool
+
+
+def _scope_of(user: User | AnonymousUser) -> _Scope:
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return _Scope([], own=False)
     if user.is_superuser:
-        return None
+        return _Scope(None, own=False)
     memberships = list(
         Membership.objects.filter(user=user).values_list("role", "unit_id", "unit__path")
     )
     unit_ids = {unit_id for role, unit_id, _ in memberships if role in STAFF_ROLES and unit_id}
     leader_paths = {path for role, _, path in memberships if role == Role.LEADER and path}
     if not unit_ids:
-        return Q(applicant_user=user)
+        return _Scope([], own=True)
     if leader_paths:
         below = Q()
         for path in leader_paths:
             below |= Q(path__startswith=path)
         if not Unit.objects.exclude(below).exists():
-            return None  # every unit is below: the whole table, read from its own indexes
+            return _Scope(None, own=False)  # every unit is below: the whole table
         # The units as numbers, not a subquery: the planner then estimates the scope from
         # the participants' statistics of those units instead of guessing.
         units = sorted(Unit.objects.filter(below | Q(pk__in=unit_ids)).values_list("pk", flat=True))
     else:
         units = sorted(unit_ids)
+    # An officer who is also an applicant (rare) sees their own dossiers as well.
+    return _Scope(units, own=Dossier.objects.filter(applicant_user=user).exists())
+
+
+def _scope_filter(user: User | AnonymousUser) -> Q | None:
+    """One Q over the dossiers table; ``None`` means everything (system administrator, or a
+    leader of the whole province)."""
+    scope = _scope_of(user)
+    if scope.units is None:
+        return None  # the whole table, read from its own indexes
+    if not scope.units:
+        return Q(applicant_user=user) if scope.own else Q(pk__in=[])
     # One semi-join on the participants (the receiving unit and every unit that held a
     # step): an index lookup per unit, whatever the size of the table. An ``OR`` with other
     # terms would make the database test every dossier against a hashed list instead.
-    scope = Q(pk__in=DossierParticipant.objects.filter(unit_id__in=units).values("dossier_id"))
-    if Dossier.objects.filter(applicant_user=user).exists():
-        scope |= Q(applicant_user=user)  # an officer who is also an applicant (rare)
-    return scope
+    seen = Q(pk__in=DossierParticipant.objects.filter(unit_id__in=scope.units).values("dossier_id"))
+    return seen | Q(applicant_user=user) if scope.own else seen
+
+
+def dossier_newest(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
+    """Every dossier the user sees, newest first: the unfiltered list.
+
+    For the officers of some units, read from the participants' (unit, newest first) index:
+    the first page is its first rows, one per unit. Through the semi-join of ``dossier_scope``,
+    PostgreSQL sometimes walked the whole table's newest-first index instead, testing each
+    dossier against the units, until it had a page: tens of thousands of tests for a small
+    unit (docs/scale.md, "A unit's newest dossiers")."""
+    scope = _scope_of(user)
+    if not scope.units or scope.own:
+        return dossier_scope(user=user).order_by("-created_at", "-id")
+    if len(scope.units) == 1:
+        dossiers = Dossier.objects.filter(participants__unit_id=scope.units[0])
+    else:  # a dossier held by two of the units is one row of the list
+        dossiers = Dossier.objects.filter(participants__unit_id__in=scope.units).distinct()
+    # The same order as the dossiers' own: a participant's created_at is its dossier's.
+    return dossiers.order_by("-participants__created_at", "-participants__dossier_id")
 
 
 _CODE_LIKE = re.compile(r"[0-9A-Za-z._/-]*[0-9][0-9A-Za-z._/-]*")
@@ -114,9 +150,11 @@ def dossier_list(
     database cannot compare (a NUL character) matches nothing instead of failing."""
     if not all(comparable(value) for value in (status, unit, procedure, search)):
         return Dossier.objects.none()
-    dossiers = dossier_scope(user=user).select_related(
-        "procedure", "unit", "step_unit", "assignee", "procedure_version"
-    )
+    search = search.strip()[:100]
+    related = ("procedure", "unit", "step_unit", "assignee", "procedure_version")
+    if not (status or unit or procedure or search or supplement_overdue) and overdue is None:
+        return dossier_newest(user=user).select_related(*related)
+    dossiers = dossier_scope(user=user).select_related(*related)
     if status:
         dossiers = dossiers.filter(status__in=status.split(","))
     if unit:
@@ -133,7 +171,6 @@ def dossier_list(
         dossiers = dossiers.filter(
             status=Status.SUPPLEMENT_REQUESTED, supplement_due_at__lt=now or timezone.now()
         )
-    search = search.strip()[:100]
     if search:
         dossiers = dossiers.filter(search_q(search))
     return dossiers.order_by("-created_at", "-id")

@@ -587,7 +587,9 @@ def dossier_intake(
             dossier.save()
             inserted = _field_values(dossier)
             # The receiving unit sees the dossier (the staff scope reads the participants).
-            DossierParticipant.objects.create(dossier=dossier, unit=unit)
+            DossierParticipant.objects.create(
+                dossier=dossier, unit=unit, created_at=dossier.created_at
+            )
             fees_at_intake(dossier)
             if event is None:
                 event = first_event(
@@ -852,7 +854,8 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
         # Another unit's hands (inter-agency): it keeps seeing the dossier afterwards. The
         # receiving unit sees it anyway.
         DossierParticipant.objects.bulk_create(
-            [DossierParticipant(dossier=d, unit=unit)], ignore_conflicts=True
+            [DossierParticipant(dossier=d, unit=unit, created_at=d.created_at)],
+            ignore_conflicts=True,
         )
     return {
         "step": index,

@@ -527,8 +527,8 @@ def _write(
     state_sql, state_row = _inserter(StatState)
     fact_sql, fact_values = _inserter(NationalFact)
     participant_sql = (
-        f"INSERT INTO {DossierParticipant._meta.db_table} (dossier_id, unit_id) "  # noqa: S608
-        "VALUES (%s, %s)"
+        f"INSERT INTO {DossierParticipant._meta.db_table} (dossier_id, unit_id, created_at) "  # noqa: S608
+        "VALUES (%s, %s, %s)"
     )
     dossier_rows, event_rows, state_rows, fact_rows = [], [], [], []
     participant_rows = []
@@ -536,7 +536,7 @@ def _write(
         d.id = ids.dossier
         ids.dossier += 1
         dossier_rows.append(dossier_row(d))
-        participant_rows.append((d.id, d.unit_id))  # the receiving unit sees it
+        participant_rows.append((d.id, d.unit_id, d.created_at))  # the receiving unit sees it
         for e in evs:
             e.id = ids.event
             ids.event += 1

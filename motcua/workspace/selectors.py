@@ -17,7 +17,7 @@ from motcua.calendars.selectors import working_calendar
 from motcua.core.pagination import capped_count
 from motcua.core.validation import iso_date
 from motcua.dossiers.models import FINAL_STATUSES, Channel, Dossier, Status
-from motcua.dossiers.selectors import dossier_scope, page_rows, search_q
+from motcua.dossiers.selectors import dossier_newest, dossier_scope, page_rows, search_q
 from motcua.procedures.models import Procedure
 from motcua.units.models import Role
 from motcua.workspace.auth import Staff
@@ -212,6 +212,12 @@ class ListQuery:
     date_to: dt.date | None = None
     sort: str = ""
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a search or a filter narrows the list."""
+        return any((self.search, self.procedure, self.field, self.channel, self.date_from,
+                    self.date_to))  # fmt: skip
+
     @classmethod
     def from_params(cls, params: Any, default_key: str) -> ListQuery:
         def day(name: str) -> dt.date | None:
@@ -260,6 +266,9 @@ def dossier_inbox(
 ) -> QuerySet[Dossier]:
     """One list of the workspace, filtered, searched and sorted, ready to paginate."""
     now = now or timezone.now()
+    sort = query.sort or LIST_BY_KEY[query.key].default_sort
+    if query.key == "all" and sort == "-received" and not query.narrowed:
+        return dossier_newest(user=user).select_related(*INBOX_RELATED)
     dossiers = (
         dossier_scope(user=user)
         .filter(list_filters(user, staff, now)[query.key])
@@ -282,7 +291,6 @@ def dossier_inbox(
     if query.date_to:
         after = query.date_to + dt.timedelta(days=1)
         dossiers = dossiers.filter(started__lt=dt.datetime.combine(after, dt.time.min, tzinfo=tz))
-    sort = query.sort or LIST_BY_KEY[query.key].default_sort
     return dossiers.order_by(*SORTS[sort])
 
 

@@ -231,6 +231,41 @@ def test_inter_agency_step_moves_to_the_other_unit_and_both_see_it(province: Pro
     assert dossier_scope(user=province.users["dept_specialist"]).filter(pk=d.pk).exists()
 
 
+def test_the_unfiltered_list_is_newest_first_and_shows_each_dossier_once(
+    province: Province,
+) -> None:
+    """Read from the participants' own index (one entry per unit that sees a dossier), the
+    list keeps the dossiers' order and shows a dossier held by two of the officer's units
+    once."""
+    from motcua.core.pagination import capped_count
+    from motcua.dossiers.selectors import dossier_list, dossier_scope
+    from motcua.units.services import user_create_or_update
+
+    both = user_create_or_update(
+        username="hai_don_vi",
+        password="mat-khau-thu-nghiem",
+        roles=[("desk", "000.01.01.T01"), ("specialist", "000.00.01.T01")],
+    )
+    first = counter_intake(province)
+    shared = counter_intake(province)
+    shared = s.dossier_forward(dossier=shared, actor=province.users["desk"])
+    shared = s.dossier_forward(dossier=shared, actor=province.users["specialist"])
+    assert shared.step_unit == province.department  # seen by the commune and the department
+    last = counter_intake(province)
+
+    def newest(user: object) -> list[int]:
+        return list(dossier_list(user=user).values_list("pk", flat=True))
+
+    assert newest(both) == [last.pk, shared.pk, first.pk]
+    assert capped_count(dossier_list(user=both)) == 3
+    assert newest(province.users["dept_specialist"]) == [shared.pk]
+    assert newest(province.users["desk2"]) == []
+    for name in ("desk", "dept_leader", "province_leader", "citizen"):
+        user = province.users[name]
+        in_scope = dossier_scope(user=user).order_by("-created_at", "-id")
+        assert newest(user) == list(in_scope.values_list("pk", flat=True)), name
+
+
 def test_assignee_alone_holds_the_step(province: Province) -> None:
     d = counter_intake(province)
     d = s.dossier_forward(dossier=d, actor=province.users["desk"], assignee="specialist2")
