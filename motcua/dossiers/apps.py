@@ -8,7 +8,14 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ thủ tục hành chính")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from motcua.dossiers.models import DossierParticipant, participant_created_at
         from motcua.outbox.scheduler import register_job
+
+        pre_save.connect(
+            participant_created_at, sender=DossierParticipant, dispatch_uid="participant-created"
+        )
 
         register_job(
             "supplement-expiry",

@@ -239,6 +239,15 @@ class DossierParticipant(models.Model):
         ]
 
 
+def participant_created_at(sender: Any, instance: DossierParticipant, **kwargs: Any) -> None:
+    """A participant row saved without its dossier's creation time takes it: the rows of a
+    backup made before participants carried it (``dossiers/0008``) restore with it."""
+    if instance.created_at is None:
+        instance.created_at = Dossier.objects.values_list("created_at", flat=True).get(
+            pk=instance.dossier_id
+        )
+
+
 class DossierEvent(models.Model):
     """One legal action on a dossier. Append-only; each event carries the SHA-256 of its
     canonical encoding chained to the previous one, so an edit, a deletion or a reordering

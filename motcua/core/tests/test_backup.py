@@ -3,11 +3,13 @@ files, an empty data dir on the other side."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +118,53 @@ def test_restore_refuses_a_corrupted_backup(source: Path, tmp_path: Path) -> Non
     result = run_motcua("restore", str(tampered), data_dir=target)
     assert result.returncode == 1
     assert "does not match" in result.stderr
+
+
+def _rewritten(archive: Path, target: Path, change: Any) -> Path:
+    """A copy of ``archive`` whose database dump went through ``change`` (records → records),
+    with the manifest's checksum of the dump made to match."""
+    with tarfile.open(archive, "r:gz") as src:
+        members = {m.name: (m, src.extractfile(m).read()) for m in src.getmembers() if m.isfile()}
+    dump_name = "database.mcjson"
+    records = change(json.loads(members[dump_name][1]))
+    dump = json.dumps(records, ensure_ascii=False).encode()
+    manifest = json.loads(members["manifest.json"][1])
+    manifest["database"]["sha256"] = hashlib.sha256(dump).hexdigest()
+    members[dump_name] = (members[dump_name][0], dump)
+    members["manifest.json"] = (members["manifest.json"][0], json.dumps(manifest).encode())
+    with tarfile.open(target, "w:gz") as dst:
+        for member, data in members.values():
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    return target
+
+
+def test_a_backup_from_before_the_participants_creation_time_restores(
+    source: Path, tmp_path: Path
+) -> None:
+    """Backups made before participant rows carried their dossier's creation time
+    (migration dossiers/0008) restore with it, and the desk's list is whole."""
+    archive = tmp_path / "b.tar.gz"
+    _ok(run_motcua("backup", str(archive), data_dir=source))
+
+    def without_created_at(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        participants = [r for r in records if r["model"] == "dossiers.dossierparticipant"]
+        assert participants
+        for record in participants:
+            del record["fields"]["created_at"]
+        return records
+
+    old = _rewritten(archive, tmp_path / "old.tar.gz", without_created_at)
+    target = tmp_path / "target"
+    target.mkdir()
+    _ok(run_motcua("restore", str(old), data_dir=target))
+    check = (
+        "from motcua.dossiers.models import DossierParticipant as P\n"
+        "rows = P.objects.select_related('dossier')\n"
+        "print(len(rows), all(p.created_at == p.dossier.created_at for p in rows))"
+    )
+    printed = _ok(run_motcua("manage", "shell", "-c", check, data_dir=target))
+    assert printed.splitlines()[-1] == "1 True"
 
 
 LIVE = """
