@@ -83,20 +83,21 @@ def _scope_filter(user: User | AnonymousUser) -> Q | None:
 def dossier_newest(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
     """Every dossier the user sees, newest first: the unfiltered list.
 
-    For the officers of some units, read from the participants' (unit, newest first) index:
-    the first page is its first rows, one per unit. Through the semi-join of ``dossier_scope``,
+    For the officers of one unit (a desk, a specialist, a commune's leader), read from the
+    participants' (unit, newest first) index: the first page is its first entries, whatever
+    the size of the unit or of the table. Through the semi-join of ``dossier_scope``,
     PostgreSQL sometimes walked the whole table's newest-first index instead, testing each
-    dossier against the units, until it had a page: tens of thousands of tests for a small
-    unit (docs/scale.md, "A unit's newest dossiers")."""
+    dossier against the unit, until it had a page: tens of thousands of tests for a small unit
+    (docs/scale.md, "A unit's newest dossiers"). For several units the semi-join stays: one
+    index cannot give their entries in order, and for a large share of the table the walk is
+    the right plan."""
     scope = _scope_of(user)
-    if not scope.units or scope.own:
+    if scope.units is None or len(scope.units) != 1 or scope.own:
         return dossier_scope(user=user).order_by("-created_at", "-id")
-    if len(scope.units) == 1:
-        dossiers = Dossier.objects.filter(participants__unit_id=scope.units[0])
-    else:  # a dossier held by two of the units is one row of the list
-        dossiers = Dossier.objects.filter(participants__unit_id__in=scope.units).distinct()
     # The same order as the dossiers' own: a participant's created_at is its dossier's.
-    return dossiers.order_by("-participants__created_at", "-participants__dossier_id")
+    return Dossier.objects.filter(participants__unit_id=scope.units[0]).order_by(
+        "-participants__created_at", "-participants__dossier_id"
+    )
 
 
 _CODE_LIKE = re.compile(r"[0-9A-Za-z._/-]*[0-9][0-9A-Za-z._/-]*")

@@ -234,9 +234,9 @@ def test_inter_agency_step_moves_to_the_other_unit_and_both_see_it(province: Pro
 def test_the_unfiltered_list_is_newest_first_and_shows_each_dossier_once(
     province: Province,
 ) -> None:
-    """Read from the participants' own index (one entry per unit that sees a dossier), the
-    list keeps the dossiers' order and shows a dossier held by two of the officer's units
-    once."""
+    """Read from the participants' own index for one unit (one entry per unit that sees a
+    dossier), and through the scope's semi-join for several, the list keeps the dossiers'
+    order and shows a dossier held by two of the officer's units once."""
     from motcua.core.pagination import capped_count
     from motcua.dossiers.selectors import dossier_list, dossier_scope
     from motcua.units.services import user_create_or_update
