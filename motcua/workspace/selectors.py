@@ -17,7 +17,13 @@ from motcua.calendars.selectors import working_calendar
 from motcua.core.pagination import capped_count
 from motcua.core.validation import iso_date
 from motcua.dossiers.models import FINAL_STATUSES, Channel, Dossier, Status
-from motcua.dossiers.selectors import dossier_newest, dossier_scope, page_rows, search_q
+from motcua.dossiers.selectors import (
+    dossier_newest,
+    dossier_scope,
+    page_rows,
+    scope_of,
+    search_q,
+)
 from motcua.procedures.models import Procedure
 from motcua.units.models import Role
 from motcua.workspace.auth import Staff
@@ -267,16 +273,17 @@ def dossier_inbox(
     """One list of the workspace, filtered, searched and sorted, ready to paginate."""
     now = now or timezone.now()
     sort = query.sort or LIST_BY_KEY[query.key].default_sort
+    scope = scope_of(user)
     if query.key == "all" and sort == "-received" and not query.narrowed:
-        return dossier_newest(user=user).select_related(*INBOX_RELATED)
+        return dossier_newest(user=user, scope=scope).select_related(*INBOX_RELATED)
     dossiers = (
-        dossier_scope(user=user)
+        dossier_scope(user=user, scope=scope)
         .filter(list_filters(user, staff, now)[query.key])
         .select_related(*INBOX_RELATED)
         .annotate(started=Coalesce("received_at", "submitted_at"))
     )
     if query.search:
-        dossiers = dossiers.filter(search_q(query.search))
+        dossiers = dossiers.filter(search_q(query.search, scope=scope))
     if query.procedure:
         dossiers = dossiers.filter(procedure__code=query.procedure)
     if query.field:

@@ -256,6 +256,35 @@ def test_non_json_and_broken_json_bodies_are_400(as_user) -> None:
 # ---------------------------------------------------------------------------- reads
 
 
+@pytest.mark.parametrize("read_up_to", [0, 2000])
+def test_a_name_search_finds_the_same_by_reading_or_through_the_index(
+    province: Province, as_user, monkeypatch: pytest.MonkeyPatch, read_up_to: int
+) -> None:
+    """A desk of a small unit is searched by reading its dossiers, a larger one through the
+    trigram index (``selectors.names_by_reading``): the same names match either way."""
+    from motcua.dossiers import selectors
+
+    monkeypatch.setattr(selectors, "NAMES_READ_UP_TO", read_up_to)
+    desk = as_user("desk")
+    dao = create(desk, applicant={**APPLICANT, "name": "Trần Thị Đào"})
+    an = create(desk, applicant={**APPLICANT, "name": "Nguyễn Văn An"})
+    create(
+        as_user("desk2"), unit="000.01.02.T01", procedure="1.001193", documents=[],
+        applicant={**APPLICANT, "name": "Trần Thị Đào"},
+    )  # fmt: skip
+
+    def codes(query: str) -> set[str]:
+        response = desk.get("/api/v1/dossiers", {"search": query})
+        assert response.status_code == 200, response.content
+        return {row["code"] for row in response.json()["results"]}
+
+    assert codes("thi dao") == {dao["code"]}  # not the other commune's Trần Thị Đào
+    assert codes("TRẦN") == {dao["code"]}
+    assert codes("van a") == {an["code"]}
+    assert codes("n") == {dao["code"], an["code"]}
+    assert codes("an van") == set()  # the words as typed, in their order
+
+
 def test_list_filters_and_pagination(province: Province, as_user) -> None:
     desk = as_user("desk")
     a = create(desk)
