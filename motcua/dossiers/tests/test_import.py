@@ -19,7 +19,7 @@ from django.db import transaction
 from motcua.dossiers import services as s
 from motcua.dossiers.history import broken_dossiers
 from motcua.dossiers.importer import import_dossiers
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, DossierParticipant
 
 from .conftest import APPLICANT, Province, local
 
@@ -479,17 +479,17 @@ def _everything() -> dict[str, Any]:
 
     codes = dict(Dossier.objects.values_list("id", "code"))
     return {
+        # Every column but the id and the wall-clock time of the last write.
         "dossiers": sorted(
-            Dossier.objects.values_list(
-                "code",
-                "status",
-                "due_at",
-                "received_at",
-                "resolved_at",
-                "timeliness",
-                "history_head",
-                "event_count",
+            tuple(
+                getattr(d, f.attname)
+                for f in Dossier._meta.concrete_fields
+                if f.name not in {"id", "updated_at"}
             )
+            for d in Dossier.objects.all()
+        ),
+        "participants": sorted(
+            DossierParticipant.objects.values_list("dossier__code", "unit_id", "created_at")
         ),
         "events": sorted(DossierEvent.objects.values_list("dossier__code", "seq", "hash")),
         # A row of zeros counts nothing: the live hooks leave one where an event's +1 met a
@@ -527,8 +527,9 @@ def test_batches_leave_exactly_what_line_by_line_with_live_hooks_leaves(
     province: Province, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every lifecycle path, a refused line and a repeated one, in batches of 4 lines with
-    the statistics summed per batch, against the same file one line at a time with the
-    statistics written event by event by the live hooks."""
+    the statistics summed per batch and each dossier kept in hand from action to action,
+    against the same file one line at a time with the statistics written event by event by
+    the live hooks and the dossier read again, locked, for every action."""
     import contextlib
 
     from motcua.dossiers import importer
@@ -542,6 +543,8 @@ def test_batches_leave_exactly_what_line_by_line_with_live_hooks_leaves(
     with transaction.atomic():
         with monkeypatch.context() as patched:
             patched.setattr(importer, "replay_batch", contextlib.nullcontext)
+            # Each action reads its dossier again, locked, as a live action does.
+            patched.setattr(s, "_replayed_in_hand", lambda dossier: None)
             live = import_dossiers(iter(lines), batch=1)
         live_state = _everything()
         transaction.set_rollback(True)
