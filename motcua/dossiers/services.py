@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.calendars.selectors import working_calendar
@@ -105,10 +105,29 @@ def event_hash(event: DossierEvent, code: str) -> str:
 
 
 def _append_event(dossier: Dossier, **fields: Any) -> DossierEvent:
-    """The dossier's next event (``_next_event``), written."""
+    """The dossier's next event (``_next_event``), written; a replayed dossier in hand keeps
+    it until its line ends (``replay_write_out``)."""
     event = _next_event(dossier, **fields)
-    event.save()
+    pending = getattr(dossier, "replay_events", None) if is_replaying() else None
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save()
     return event
+
+
+def _events_stored(dossier: Dossier) -> QuerySet[DossierEvent]:
+    """The dossier's events in the database, those a replay kept in hand written first:
+    what an action reads of the history."""
+    _write_pending_events(dossier)
+    return DossierEvent.objects.filter(dossier=dossier)
+
+
+def _write_pending_events(dossier: Dossier) -> None:
+    pending = getattr(dossier, "replay_events", None)
+    if pending:
+        DossierEvent.objects.bulk_create(pending)
+        pending.clear()
 
 
 def _next_event(
@@ -154,14 +173,13 @@ def _field_values(dossier: Dossier) -> dict[str, Any]:
     return values
 
 
-def _saved_with_hooks(dossier: Dossier, event: DossierEvent, stored: dict[str, Any]) -> None:
-    """Save what the action changed on the dossier since it was read (``stored``, from
-    ``_field_values``), then let other apps react to the event in the same transaction.
-    Columns the action left alone are not written again: the personal data is not
-    encrypted anew at every step."""
+def _save_changes(dossier: Dossier, stored: dict[str, Any]) -> dict[str, Any]:
+    """Save what changed on the dossier since its row held ``stored`` (``_field_values``);
+    the values the row now holds. Columns left alone are not written again: the personal
+    data is not encrypted anew at every step."""
     now = _field_values(dossier)
     dossier.save(update_fields=[name for name, value in now.items() if stored[name] != value])
-    run_event_hooks(dossier, event)
+    return now
 
 
 # ---------------------------------------------------------------------------- clock
@@ -355,8 +373,10 @@ def _act(
     # A replayed history line is one transaction that fails whole: no savepoint per action
     # there (an error marks the line's transaction for rollback, which is what it wants).
     with transaction.atomic(savepoint=not is_replaying()):
-        locked = _replayed_in_hand(dossier)
-        if locked is None:
+        in_hand = _replayed_in_hand(dossier)
+        if in_hand is not None:
+            locked = in_hand
+        else:
             # Lock the dossier row only (not the unit or procedure rows it joins: other
             # dossiers of the unit must not wait), and read the time of its last event in
             # the same query.
@@ -372,7 +392,7 @@ def _act(
                 )
                 .get(pk=dossier.pk)
             )
-        stored = _field_values(locked)
+            stored = _field_values(locked)
         transition = TRANSITIONS[action]
         if locked.status not in transition.sources:
             raise ActionNotAllowed(
@@ -424,28 +444,50 @@ def _act(
             note=note,
             data=data,
         )
+        # A replayed dossier in hand is written once, when its line ends (replay_write_out).
+        written = (
+            _save_changes(locked, stored)
+            if in_hand is None
+            else in_hand.replay_written  # type: ignore[attr-defined]
+        )
         # Messages to the applicant (and to outside systems) are outbox rows written by
         # the event hooks in this transaction (CONTRACT.md §7).
-        _saved_with_hooks(locked, event, stored)
-        _replayed_written(locked, at)
+        run_event_hooks(locked, event)
+        _replayed_keep(locked, at, written)
     return locked
 
 
+# A history line is one transaction that creates its dossier and replays its events. Nobody
+# else sees the row before the commit, so between two of its actions the dossier stays in
+# hand: not read again, locked, for each action (the import's largest cost), and written
+# once when the line ends, with what its actions changed. Events are written as they come.
+
+
 def _replayed_in_hand(dossier: Dossier) -> Dossier | None:
-    """During a history import, the dossier in hand when this line's transaction wrote it
-    and nothing else since: no one else sees the row before the commit, so it is not read
-    again (the import's largest cost). Anywhere else, None: the row is read and locked."""
-    if is_replaying() and getattr(dossier, "replay_current", False):
+    """During a history import, the dossier in hand as this line left it; anywhere else
+    None: the row is read and locked."""
+    if is_replaying() and hasattr(dossier, "replay_written"):
         return dossier
     return None
 
 
-def _replayed_written(dossier: Dossier, at: dt.datetime) -> None:
-    """After a replayed event is written: the dossier in hand is the row as stored, and its
-    last event is at ``at`` (what the locked read would have said)."""
+def _replayed_keep(dossier: Dossier, at: dt.datetime, written: dict[str, Any]) -> None:
+    """After a replayed event: keep the dossier in hand with the values its row holds and
+    the time of its last event (what the locked read would say)."""
     if is_replaying():
-        dossier.replay_current = True  # type: ignore[attr-defined]
+        dossier.replay_written = written  # type: ignore[attr-defined]
         dossier.last_event_at = at  # type: ignore[attr-defined]
+        if not hasattr(dossier, "replay_events"):
+            dossier.replay_events = []  # type: ignore[attr-defined]
+
+
+def replay_write_out(dossier: Dossier) -> None:
+    """Write what the replayed actions changed on a dossier in hand and the events they
+    appended (the end of its line: one UPDATE and one multi-row INSERT)."""
+    written = getattr(dossier, "replay_written", None)
+    if written is not None:
+        dossier.replay_written = _save_changes(dossier, written)  # type: ignore[attr-defined]
+    _write_pending_events(dossier)
 
 
 def _require(value: Any, field_name: str, message: str) -> None:
@@ -626,14 +668,11 @@ def dossier_intake(
             event.save()
             # What the files, the fees and the first event changed since the INSERT, not every
             # column again (the personal data is not encrypted twice).
-            now = _field_values(dossier)
-            dossier.save(
-                update_fields=[name for name, value in now.items() if inserted[name] != value]
-            )
+            written = _save_changes(dossier, inserted)
             run_event_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
-            _replayed_written(dossier, at)
+            _replayed_keep(dossier, at, written)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
@@ -777,7 +816,8 @@ def _mark_supplied(d: Dossier) -> list[str]:
     counter intake does for missing papers; free-text items that name no document of the
     checklist change nothing)."""
     request = (
-        DossierEvent.objects.filter(dossier=d, action=Action.REQUEST_SUPPLEMENT.value)
+        _events_stored(d)
+        .filter(action=Action.REQUEST_SUPPLEMENT.value)
         .order_by("-seq")
         .only("data")
         .first()
@@ -1253,7 +1293,7 @@ def dossier_correct(
                 dossier=d, kind=AttachmentKind.RESULT, superseded_at__isnull=True
             ).order_by("id")
         )
-        corrections = d.events.filter(action=Action.CORRECT.value).count()
+        corrections = _events_stored(d).filter(action=Action.CORRECT.value).count()
         data: dict[str, Any] = {
             "reason": reason.strip(),
             "correction_number": corrections + 1,
