@@ -446,9 +446,7 @@ def _act(
         )
         # A replayed dossier in hand is written once, when its line ends (replay_write_out).
         written = (
-            _save_changes(locked, stored)
-            if in_hand is None
-            else in_hand.replay_written  # type: ignore[attr-defined]
+            _save_changes(locked, stored) if in_hand is None else in_hand.replay_written  # type: ignore[attr-defined]
         )
         # Messages to the applicant (and to outside systems) are outbox rows written by
         # the event hooks in this transaction (CONTRACT.md §7).
