@@ -130,6 +130,17 @@ def _write_pending_events(dossier: Dossier) -> None:
         pending.clear()
 
 
+def _participate(dossier: Dossier, unit_ids: Collection[int]) -> None:
+    """The units see the dossier from now on (the staff scope reads the participants)."""
+    DossierParticipant.objects.bulk_create(
+        [
+            DossierParticipant(dossier=dossier, unit_id=u, created_at=dossier.created_at)
+            for u in sorted(unit_ids)
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _next_event(
     dossier: Dossier,
     *,
@@ -190,6 +201,11 @@ def _save_changes(dossier: Dossier, stored: dict[str, Any]) -> dict[str, Any]:
 _pinned_calendar: contextvars.ContextVar[WorkingCalendar | None] = contextvars.ContextVar(
     "motcua_pinned_calendar", default=None
 )
+# The units that workflow steps name, looked up once a replay (as the import does with the
+# catalogue), not once an action.
+_replay_units: contextvars.ContextVar[dict[str, Unit | None] | None] = contextvars.ContextVar(
+    "motcua_replay_units", default=None
+)
 
 
 @contextlib.contextmanager
@@ -199,10 +215,12 @@ def replaying(calendar: WorkingCalendar | None = None) -> Iterator[WorkingCalend
     applied are the live ones."""
     pinned = calendar if calendar is not None else working_calendar()
     cal_token = _pinned_calendar.set(pinned)
+    units_token = _replay_units.set({})
     try:
         with replay_mode():
             yield pinned
     finally:
+        _replay_units.reset(units_token)
         _pinned_calendar.reset(cal_token)
 
 
@@ -252,8 +270,15 @@ def current_step(dossier: Dossier) -> dict[str, Any] | None:
 def step_unit_of(dossier: Dossier, step: dict[str, Any]) -> Unit:
     """The unit holding a workflow step: the step's own unit (inter-agency), else the
     receiving unit."""
-    if step.get("unit"):
-        unit = Unit.objects.filter(code=step["unit"]).first()
+    code = step.get("unit")
+    if code:
+        known = _replay_units.get()
+        if known is None:
+            unit = Unit.objects.filter(code=code).first()
+        elif code in known:
+            unit = known[code]
+        else:
+            unit = known[code] = Unit.objects.filter(code=code).first()
         if unit is not None:
             return unit
     return dossier.unit
@@ -477,15 +502,21 @@ def _replayed_keep(dossier: Dossier, at: dt.datetime, written: dict[str, Any]) -
         dossier.last_event_at = at  # type: ignore[attr-defined]
         if not hasattr(dossier, "replay_events"):
             dossier.replay_events = []  # type: ignore[attr-defined]
+            dossier.replay_units = set()  # type: ignore[attr-defined]
 
 
 def replay_write_out(dossier: Dossier) -> None:
-    """Write what the replayed actions changed on a dossier in hand and the events they
-    appended (the end of its line: one UPDATE and one multi-row INSERT)."""
+    """Write what the replayed actions changed on a dossier in hand, the events they
+    appended and the units they brought in (the end of its line: one UPDATE and two
+    multi-row INSERTs)."""
     written = getattr(dossier, "replay_written", None)
     if written is not None:
         dossier.replay_written = _save_changes(dossier, written)  # type: ignore[attr-defined]
     _write_pending_events(dossier)
+    units = getattr(dossier, "replay_units", None)
+    if units:
+        _participate(dossier, units)
+        units.clear()
 
 
 def _require(value: Any, field_name: str, message: str) -> None:
@@ -917,11 +948,13 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
     d.assignee = _assignee_for(d, assignee, step, unit)
     if unit.pk != d.unit_id:
         # Another unit's hands (inter-agency): it keeps seeing the dossier afterwards. The
-        # receiving unit sees it anyway.
-        DossierParticipant.objects.bulk_create(
-            [DossierParticipant(dossier=d, unit=unit, created_at=d.created_at)],
-            ignore_conflicts=True,
-        )
+        # receiving unit sees it anyway. A replayed dossier in hand writes it when its line
+        # ends.
+        pending = getattr(d, "replay_units", None) if is_replaying() else None
+        if pending is not None:
+            pending.add(unit.pk)
+        else:
+            _participate(d, [unit.pk])
     return {
         "step": index,
         "step_name": step["name"],
