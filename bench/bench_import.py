@@ -13,6 +13,8 @@ transaction (the floor of one transaction per line on this stack).
 
 ``--per-event`` runs the import as it was before batches (one transaction per line, the
 statistics written event by event); ``--batch N`` sets the lines per transaction.
+``--reread`` runs it as it was before a line kept its dossier in hand: every action reads
+the dossier again, locked, and writes it, its event and its units at once.
 
 ``--without-form-pdfs`` runs the same import with the forms app's hook left out of the
 replay, as ``register_event_hook(..., during_replay=False)`` would. (The forms hook now
@@ -72,6 +74,17 @@ from motcua.dossiers import importer
 importer.replay_batch = contextlib.nullcontext
 call_command("import_dossiers", sys.argv[1], "--progress-every", "1000", "--batch", "1")
 """
+# The import before a line kept its dossier in hand between actions.
+REREAD = r"""
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+from motcua.dossiers import services
+services._replayed_in_hand = lambda dossier: None
+services._replayed_keep = lambda dossier, at, written: None
+call_command("import_dossiers", sys.argv[1], "--progress-every", "1000")
+"""
 
 
 def run_child(site: _site.Site, args: list[str]) -> tuple[float, int, int, str]:
@@ -92,7 +105,12 @@ def run_child(site: _site.Site, args: list[str]) -> tuple[float, int, int, str]:
 
 
 def measure(
-    lines: int, database_url: str | None, without_forms: bool, per_event: bool, batch: int | None
+    lines: int,
+    database_url: str | None,
+    without_forms: bool,
+    per_event: bool,
+    batch: int | None,
+    reread: bool = False,
 ) -> dict[str, float]:
     with (
         tempfile.TemporaryDirectory(prefix="motcua-bench-import-") as tmp,
@@ -104,6 +122,8 @@ def measure(
             command = ["-c", WITHOUT_FORMS, str(path)]
         elif per_event:
             command = ["-c", PER_EVENT, str(path)]
+        elif reread:
+            command = ["-c", REREAD, str(path)]
         else:
             command = ["-m", "motcua", "import-dossiers", str(path), "--progress-every", "1000"]
             command += ["--batch", str(batch)] if batch else []
@@ -141,10 +161,17 @@ def main() -> None:
         help="the import before batches: a transaction per line, statistics per event",
     )
     parser.add_argument("--batch", type=int, default=None, help="lines per transaction")
+    parser.add_argument(
+        "--reread",
+        action="store_true",
+        help="every action reads its dossier again and writes at once (before keeping in hand)",
+    )
     args = parser.parse_args()
     sizes = [int(x) for x in args.lines.split(",")]
     results = [
-        measure(n, args.database_url, args.without_form_pdfs, args.per_event, args.batch)
+        measure(
+            n, args.database_url, args.without_form_pdfs, args.per_event, args.batch, args.reread
+        )
         for n in sizes
     ]
 
@@ -153,6 +180,8 @@ def main() -> None:
     print(f"\n## History import — {_site.machine()}")
     if args.per_event:
         mode = "one transaction per line, statistics per event (before batches)"
+    elif args.reread:
+        mode = "batches, each action reading its dossier again (before keeping it in hand)"
     else:
         mode = f"batches of {args.batch or 'the default'} lines, statistics per batch"
     print(f"{db}; {hooks}; {mode}\n")
