@@ -687,7 +687,8 @@ def dossier_intake(
             DossierParticipant.objects.create(
                 dossier=dossier, unit=unit, created_at=dossier.created_at
             )
-            fees_at_intake(dossier)
+            # The answer to the intake shows them without reading them back.
+            dossier.fees_written = fees_at_intake(dossier)  # type: ignore[attr-defined]
             if event is None:
                 event = first_event(
                     _intake_files(

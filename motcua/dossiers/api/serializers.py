@@ -172,10 +172,9 @@ _DOSSIER_EXAMPLE = {
 }
 
 
-@extend_schema_serializer(
-    examples=[OpenApiExample("Hồ sơ vừa tiếp nhận tại quầy", value=_DOSSIER_EXAMPLE)]
-)
 def _fee_lines(d: Dossier) -> list[dict[str, Any]]:
+    # A dossier just received carries the lines its intake wrote (no query to read them back).
+    lines = getattr(d, "fees_written", None)
     return [
         {
             "kind": f.kind,
@@ -187,10 +186,13 @@ def _fee_lines(d: Dossier) -> list[dict[str, Any]]:
             "receipt_number": f.receipt_number,
             "receipt": f.receipt_id,
         }
-        for f in d.fees.all()
+        for f in (d.fees.all() if lines is None else lines)
     ]
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("Hồ sơ vừa tiếp nhận tại quầy", value=_DOSSIER_EXAMPLE)]
+)
 class DossierSerializer(serializers.Serializer):
     """The dossier as CONTRACT.md §2 names it; timestamps in local time with offset.
 

@@ -125,6 +125,41 @@ def test_the_api_takes_the_collection_method(province: Province) -> None:
     assert "lines" not in listed  # the list stays one query per page
 
 
+def test_the_intake_answers_with_the_lines_it_wrote_without_reading_them_back(
+    province: Province,
+) -> None:
+    from django.db import connection
+
+    client = Client()
+    client.force_login(province.users["dept_desk"])
+    body = {
+        "procedure": "1.009972",
+        "unit": province.department.code,
+        "channel": "counter",
+        "applicant": APPLICANT,
+        "documents": [0],
+    }
+    statements: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        created = client.post("/api/v1/dossiers", body, content_type="application/json")
+
+    assert created.status_code == 201, created.content
+    answered = created.json()["fee"]["lines"]
+    assert [(x["name"], x["amount"], x["method"]) for x in answered] == [
+        ("Lệ phí cấp phép", 75000, "")
+    ]
+    assert (
+        answered == client.get(f"/api/v1/dossiers/{created.json()['code']}").json()["fee"]["lines"]
+    )
+    fee_statements = [sql.split()[0] for sql in statements if "dossiers_dossierfee" in sql]
+    assert fee_statements == ["INSERT"]  # written, not read back
+
+
 def test_form_01_and_the_register_show_the_fee_lines(province: Province) -> None:
     d = _to_payment(province, _permit(province), 75000)
     d = s.dossier_confirm_payment(
