@@ -81,8 +81,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from motcua.dossiers import services
-services._replayed_in_hand = lambda dossier: None
-services._replayed_keep = lambda dossier, at, written: None
+services._keep_in_hand = lambda: False
 call_command("import_dossiers", sys.argv[1], "--progress-every", "1000")
 """
 

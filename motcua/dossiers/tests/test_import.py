@@ -544,7 +544,7 @@ def test_batches_leave_exactly_what_line_by_line_with_live_hooks_leaves(
         with monkeypatch.context() as patched:
             patched.setattr(importer, "replay_batch", contextlib.nullcontext)
             # Each action reads its dossier again, locked, as a live action does.
-            patched.setattr(s, "_replayed_in_hand", lambda dossier: None)
+            patched.setattr(s, "_keep_in_hand", lambda: False)
             live = import_dossiers(iter(lines), batch=1)
         live_state = _everything()
         transaction.set_rollback(True)
