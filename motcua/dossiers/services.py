@@ -224,7 +224,9 @@ def _catalogue(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
 def replaying(calendar: WorkingCalendar | None = None) -> Iterator[WorkingCalendar]:
     """Within this block every action uses ``calendar`` (default: the current one), nobody
     is notified, and hooks registered with ``during_replay=False`` are skipped. The rules
-    applied are the live ones."""
+    applied are the live ones. A dossier received in the block stays in hand between its
+    actions: the caller passes it to ``replay_write_out`` before the transaction ends, or
+    its events and units are not written."""
     pinned = calendar if calendar is not None else working_calendar()
     cal_token = _pinned_calendar.set(pinned)
     catalogue_token = _replay_catalogue.set({})
