@@ -28,7 +28,7 @@ from motcua.dossiers.errors import DossierInvalid
 from motcua.dossiers.hooks import replay_batch
 from motcua.dossiers.lifecycle import TRANSITIONS, Action
 from motcua.dossiers.models import Channel, Dossier
-from motcua.dossiers.services import dossier_act, dossier_intake, replay_write_out, replaying
+from motcua.dossiers.services import dossier_act, dossier_intake, replay_line, replaying
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 
@@ -193,7 +193,7 @@ def import_line(record: Any, line_key: str, cache: _Cache) -> Dossier | None:
     if code is not None and (not isinstance(code, str) or not code.strip() or len(code) > 48):
         raise LineError("code: mã hồ sơ không hợp lệ")
 
-    with transaction.atomic():
+    with transaction.atomic(), replay_line():  # the dossier is written when the line ends
         try:
             dossier, _created = dossier_intake(
                 actor=None,
@@ -240,7 +240,6 @@ def import_line(record: Any, line_key: str, cache: _Cache) -> Dossier | None:
                 )
             except DomainError as exc:
                 raise LineError(f"{where} ({action.value}): {_message(exc)}") from None
-        replay_write_out(dossier)
     return dossier
 
 

@@ -107,7 +107,7 @@ def event_hash(event: DossierEvent, code: str) -> str:
 
 def _append_event(dossier: Dossier, **fields: Any) -> DossierEvent:
     """The dossier's next event (``_next_event``), written; a replayed dossier in hand keeps
-    it until its line ends (``replay_write_out``)."""
+    it until its line ends (``replay_line``)."""
     event = _next_event(dossier, **fields)
     pending = getattr(dossier, "replay_events", None) if _keep_in_hand() else None
     if pending is not None:
@@ -224,9 +224,7 @@ def _catalogue(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
 def replaying(calendar: WorkingCalendar | None = None) -> Iterator[WorkingCalendar]:
     """Within this block every action uses ``calendar`` (default: the current one), nobody
     is notified, and hooks registered with ``during_replay=False`` are skipped. The rules
-    applied are the live ones. A dossier received in the block stays in hand between its
-    actions: the caller passes it to ``replay_write_out`` before the transaction ends, or
-    its events and units are not written."""
+    applied are the live ones."""
     pinned = calendar if calendar is not None else working_calendar()
     cal_token = _pinned_calendar.set(pinned)
     catalogue_token = _replay_catalogue.set({})
@@ -477,7 +475,7 @@ def _act(
             note=note,
             data=data,
         )
-        # A replayed dossier in hand is written once, when its line ends (replay_write_out).
+        # A replayed dossier in hand is written once, when its line ends (replay_line).
         written = (
             _save_changes(locked, stored) if in_hand is None else in_hand.replay_written  # type: ignore[attr-defined]
         )
@@ -495,10 +493,32 @@ def _act(
 # units they brought in (its first event and receiving unit included).
 
 
+# The dossiers received in the current history line (``replay_line``), kept in hand.
+_line_dossiers: contextvars.ContextVar[list[Dossier] | None] = contextvars.ContextVar(
+    "motcua_replay_line", default=None
+)
+
+
+@contextlib.contextmanager
+def replay_line() -> Iterator[None]:
+    """Within a replay, inside the transaction of one history line: the dossiers the block
+    receives stay in hand between their actions, and are written out (``_write_out``)
+    when it ends without an error. On an error nothing is written: the caller's
+    transaction rolls back the line."""
+    kept: list[Dossier] = []
+    token = _line_dossiers.set(kept)
+    try:
+        yield
+    finally:
+        _line_dossiers.reset(token)
+    for dossier in kept:
+        _write_out(dossier)
+
+
 def _keep_in_hand() -> bool:
-    """Whether dossiers stay in hand between the actions of their line: during a history
-    import (a test and the benchmark switch it off to compare with the locked reads)."""
-    return is_replaying()
+    """Whether dossiers stay in hand between their actions: in a history line of a replay
+    (a test and the benchmark switch it off to compare with the locked reads)."""
+    return is_replaying() and _line_dossiers.get() is not None
 
 
 def _replayed_in_hand(dossier: Dossier) -> Dossier | None:
@@ -520,7 +540,7 @@ def _replayed_keep(dossier: Dossier, at: dt.datetime, written: dict[str, Any]) -
             dossier.replay_units = set()  # type: ignore[attr-defined]
 
 
-def replay_write_out(dossier: Dossier) -> None:
+def _write_out(dossier: Dossier) -> None:
     """Write what the replayed actions changed on a dossier in hand, the events they
     appended and the units they brought in (the end of its line: one UPDATE and two
     multi-row INSERTs)."""
@@ -704,6 +724,7 @@ def dossier_intake(
             if keep:  # its first event and unit are written with the rest of its line
                 dossier.replay_events = []  # type: ignore[attr-defined]
                 dossier.replay_units = {unit.pk}  # type: ignore[attr-defined]
+                cast(list[Dossier], _line_dossiers.get()).append(dossier)
             else:
                 # The receiving unit sees the dossier (the staff scope reads the participants).
                 _participate(dossier, [unit.pk])

@@ -603,3 +603,23 @@ def test_a_batch_of_no_lines_is_bad_usage(province: Province, tmp_path: Path) ->
     assert refused.value.returncode == 2
     assert "--batch" in str(refused.value)
     assert Dossier.objects.count() == 0
+
+
+def test_a_replay_outside_a_history_line_writes_each_action_at_once(province: Province) -> None:
+    """Only a history line (``replay_line``) keeps its dossier in hand until it ends; other
+    replayed actions (the national reconciliation's tests, scripts) are written as they
+    happen, as live ones are."""
+    with s.replaying():
+        d, _ = s.dossier_intake(
+            actor=None,
+            procedure=province.procedure("2.000001"),
+            unit=province.commune,
+            channel="counter",
+            applicant=APPLICANT,
+            documents=[0],
+        )
+        d = s.dossier_forward(dossier=d, actor=None)
+        stored = Dossier.objects.get(pk=d.pk)
+        assert (stored.event_count, stored.status) == (2, d.status)
+        assert DossierEvent.objects.filter(dossier=d).count() == 2
+        assert DossierParticipant.objects.filter(dossier=d, unit=province.commune).exists()
