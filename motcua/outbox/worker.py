@@ -7,11 +7,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from typing import Any
 
@@ -38,6 +38,7 @@ def _child_command(index: int, name: str) -> list[str]:
             *base,
             *("rqworker", "default", "--with-scheduler", "--name", f"{name}-{index}"),
             *("--job-class", "django_tasks_rq.Job"),
+            *("--worker-class", "motcua.outbox.rq_worker.Worker"),
         ]
     return [
         *base,
@@ -73,7 +74,12 @@ class Supervisor:
         self.parent_pid = parent_pid
         self.name = f"{socket.gethostname()}-{os.getpid()}"
         self.children: dict[int, subprocess.Popen[bytes]] = {}
-        self.stopping = threading.Event()
+        # A stop asked by a signal is a plain flag, and the signal's byte on a socket wakes
+        # the waits below: a signal handler may not take a lock, and Event.set() takes one
+        # (two SIGTERMs close together, one from the process group and one from `serve`,
+        # could deadlock the supervisor on it).
+        self.stop_asked = False
+        self._wakeup, self._wakeup_write = socket.socketpair()
         self.clock: Any = None
 
     def _start_child(self, index: int) -> None:
@@ -97,9 +103,21 @@ class Supervisor:
             logger.warning("worker heartbeat not written (database unreachable)")
 
     def stop(self, *_: Any) -> None:
-        self.stopping.set()
+        self.stop_asked = True
+
+    def _wait(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less when a stop is asked; True when stopping."""
+        if not self.stop_asked:
+            readable, _, _ = select.select([self._wakeup], [], [], seconds)
+            if readable:
+                with contextlib.suppress(BlockingIOError):
+                    self._wakeup.recv(4096)
+        return self.stop_asked
 
     def run(self) -> int:
+        for end in (self._wakeup, self._wakeup_write):
+            end.setblocking(False)
+        signal.set_wakeup_fd(self._wakeup_write.fileno(), warn_on_full_buffer=False)
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         _lower_priority()
@@ -112,21 +130,21 @@ class Supervisor:
             self.clock = clock_start()
         restarts = 0
         try:
-            while not self.stopping.is_set():
+            while not self.stop_asked:
                 self._heartbeat()
                 if self.parent_pid and os.getppid() != self.parent_pid:
                     logger.warning("the server that started this worker is gone; stopping")
                     break
                 for index, child in list(self.children.items()):
-                    if child.poll() is not None and not self.stopping.is_set():
+                    if child.poll() is not None and not self.stop_asked:
                         restarts += 1
                         logger.warning("worker process %s exited; starting it again", index)
                         # Bounded: a child failing at once every time backs off; a stop
                         # asked meanwhile is not kept waiting.
-                        if self.stopping.wait(min(30, restarts)):
+                        if self._wait(min(30, restarts)):
                             break
                         self._start_child(index)
-                self.stopping.wait(HEARTBEAT_SECONDS)
+                self._wait(HEARTBEAT_SECONDS)
         finally:
             self._shutdown()
         return 0

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -30,6 +31,7 @@ from motcua.dossiers.tests.test_live_server import (
     wait_until,
 )
 from motcua.notifications.tests.conftest import MailServer, free_port
+from motcua.outbox.rq_worker import Worker
 
 pytestmark = pytest.mark.slow
 
@@ -174,6 +176,26 @@ def test_serve_starts_a_worker_that_mails_and_files_the_receipt(
             assert "healthy" in result.stdout
     finally:
         smtp.stop()
+
+
+def test_the_redis_worker_stops_when_its_pub_sub_listener_waits_for_a_subscription() -> None:
+    # The listener thread read the answer to an unsubscribe and waits for a subscription again
+    # (rq sleeps 60 s there): the race that kept `motcua serve` alive for a minute after
+    # SIGTERM. rq's own worker waits out that sleep; MotCua's stops the thread in a second.
+    import redis
+
+    connection = redis.Redis.from_url(redis_url(12))
+    worker = Worker(["default"], connection=connection, name=f"stop-{os.getpid()}")
+    worker.subscribe()
+    assert worker.pubsub_thread is not None
+    wait_until(lambda: worker.pubsub.subscribed, timeout=10, what="the subscription")
+    worker.pubsub.unsubscribe()
+    wait_until(lambda: not worker.pubsub.subscribed, timeout=10, what="the unsubscribe answer")
+
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopping.start()
+    stopping.join(timeout=15)
+    assert not stopping.is_alive(), "the worker's stop waited on its pub/sub listener"
 
 
 @pytest.mark.parametrize("backend", ["database", "redis"])
