@@ -109,9 +109,9 @@ def _append_event(dossier: Dossier, **fields: Any) -> DossierEvent:
     """The dossier's next event (``_next_event``), written; a replayed dossier in hand keeps
     it until its line ends (``replay_line``)."""
     event = _next_event(dossier, **fields)
-    pending = getattr(dossier, "replay_events", None) if _keep_in_hand() else None
-    if pending is not None:
-        pending.append(event)
+    in_hand = _in_hand(dossier)
+    if in_hand is not None:
+        in_hand.events.append(event)
     else:
         event.save()
     return event
@@ -120,15 +120,10 @@ def _append_event(dossier: Dossier, **fields: Any) -> DossierEvent:
 def _events_stored(dossier: Dossier) -> QuerySet[DossierEvent]:
     """The dossier's events in the database, those a replay kept in hand written first:
     what an action reads of the history."""
-    _write_pending_events(dossier)
+    in_hand = _in_hand(dossier)
+    if in_hand is not None:
+        in_hand.write_events()
     return DossierEvent.objects.filter(dossier=dossier)
-
-
-def _write_pending_events(dossier: Dossier) -> None:
-    pending = getattr(dossier, "replay_events", None)
-    if pending:
-        DossierEvent.objects.bulk_create(pending)
-        pending.clear()
 
 
 def _participate(dossier: Dossier, unit_ids: Collection[int]) -> None:
@@ -404,9 +399,10 @@ def _act(
     # A replayed history line is one transaction that fails whole: no savepoint per action
     # there (an error marks the line's transaction for rollback, which is what it wants).
     with transaction.atomic(savepoint=not is_replaying()):
-        in_hand = _replayed_in_hand(dossier)
+        in_hand = _in_hand(dossier)
         if in_hand is not None:
-            locked = in_hand
+            locked = in_hand.dossier
+            last_at = in_hand.last_event_at
         else:
             # Lock the dossier row only (not the unit or procedure rows it joins: other
             # dossiers of the unit must not wait), and read the time of its last event in
@@ -423,6 +419,7 @@ def _act(
                 )
                 .get(pk=dossier.pk)
             )
+            last_at = locked.last_event_at
             stored = _field_values(locked)
         transition = TRANSITIONS[action]
         if locked.status not in transition.sources:
@@ -457,7 +454,6 @@ def _act(
                 f"Vai trò của bạn không được “{transition.label}” hồ sơ này.",
                 allowed_actions=available_actions(locked, actor),
             )
-        last_at = getattr(locked, "last_event_at", None)
         if last_at is not None and at < last_at:
             raise DossierInvalid({"at": ["Thời điểm trước sự kiện gần nhất của hồ sơ."]})
         from_status = locked.status
@@ -476,13 +472,13 @@ def _act(
             data=data,
         )
         # A replayed dossier in hand is written once, when its line ends (replay_line).
-        written = (
-            _save_changes(locked, stored) if in_hand is None else in_hand.replay_written  # type: ignore[attr-defined]
-        )
+        if in_hand is None:
+            _save_changes(locked, stored)
+        else:
+            in_hand.last_event_at = at
         # Messages to the applicant (and to outside systems) are outbox rows written by
         # the event hooks in this transaction (CONTRACT.md §7).
         run_event_hooks(locked, event)
-        _replayed_keep(locked, at, written)
     return locked
 
 
@@ -493,8 +489,35 @@ def _act(
 # units they brought in (its first event and receiving unit included).
 
 
-# The dossiers received in the current history line (``replay_line``), kept in hand.
-_line_dossiers: contextvars.ContextVar[list[Dossier] | None] = contextvars.ContextVar(
+@dataclass
+class _InHand:
+    """A dossier received in the current history line, kept between its actions: the values
+    its row holds, the time of its last event, and the events and units not written yet."""
+
+    dossier: Dossier
+    written: dict[str, Any]
+    last_event_at: dt.datetime
+    events: list[DossierEvent] = field(default_factory=list)
+    units: set[int] = field(default_factory=set)
+
+    def write_events(self) -> None:
+        if self.events:
+            DossierEvent.objects.bulk_create(self.events)
+            self.events.clear()
+
+    def write_out(self) -> None:
+        """What the line's actions changed, the events they appended and the units they
+        brought in: one UPDATE and two multi-row INSERTs."""
+        self.written = _save_changes(self.dossier, self.written)
+        self.write_events()
+        if self.units:
+            _participate(self.dossier, self.units)
+            self.units.clear()
+
+
+# The dossiers received in the current history line (``replay_line``), by the identity of
+# the object the line's actions are given.
+_line_dossiers: contextvars.ContextVar[dict[int, _InHand] | None] = contextvars.ContextVar(
     "motcua_replay_line", default=None
 )
 
@@ -502,17 +525,17 @@ _line_dossiers: contextvars.ContextVar[list[Dossier] | None] = contextvars.Conte
 @contextlib.contextmanager
 def replay_line() -> Iterator[None]:
     """Within a replay, inside the transaction of one history line: the dossiers the block
-    receives stay in hand between their actions, and are written out (``_write_out``)
-    when it ends without an error. On an error nothing is written: the caller's
-    transaction rolls back the line."""
-    kept: list[Dossier] = []
+    receives stay in hand between their actions, and are written out when it ends without
+    an error. On an error nothing is written: the caller's transaction rolls back the
+    line."""
+    kept: dict[int, _InHand] = {}
     token = _line_dossiers.set(kept)
     try:
         yield
     finally:
         _line_dossiers.reset(token)
-    for dossier in kept:
-        _write_out(dossier)
+    for in_hand in kept.values():
+        in_hand.write_out()
 
 
 def _keep_in_hand() -> bool:
@@ -521,37 +544,12 @@ def _keep_in_hand() -> bool:
     return is_replaying() and _line_dossiers.get() is not None
 
 
-def _replayed_in_hand(dossier: Dossier) -> Dossier | None:
+def _in_hand(dossier: Dossier) -> _InHand | None:
     """During a history import, the dossier in hand as this line left it; anywhere else
     None: the row is read and locked."""
-    if _keep_in_hand() and hasattr(dossier, "replay_written"):
-        return dossier
-    return None
-
-
-def _replayed_keep(dossier: Dossier, at: dt.datetime, written: dict[str, Any]) -> None:
-    """After a replayed event: keep the dossier in hand with the values its row holds and
-    the time of its last event (what the locked read would say)."""
-    if _keep_in_hand():
-        dossier.replay_written = written  # type: ignore[attr-defined]
-        dossier.last_event_at = at  # type: ignore[attr-defined]
-        if not hasattr(dossier, "replay_events"):
-            dossier.replay_events = []  # type: ignore[attr-defined]
-            dossier.replay_units = set()  # type: ignore[attr-defined]
-
-
-def _write_out(dossier: Dossier) -> None:
-    """Write what the replayed actions changed on a dossier in hand, the events they
-    appended and the units they brought in (the end of its line: one UPDATE and two
-    multi-row INSERTs)."""
-    written = getattr(dossier, "replay_written", None)
-    if written is not None:
-        dossier.replay_written = _save_changes(dossier, written)  # type: ignore[attr-defined]
-    _write_pending_events(dossier)
-    units = getattr(dossier, "replay_units", None)
-    if units:
-        _participate(dossier, units)
-        units.clear()
+    if not _keep_in_hand():
+        return None
+    return cast(dict[int, _InHand], _line_dossiers.get()).get(id(dossier))
 
 
 def _require(value: Any, field_name: str, message: str) -> None:
@@ -720,11 +718,10 @@ def dossier_intake(
             event = None if files else first_event([])
             dossier.save()
             inserted = _field_values(dossier)
-            keep = _keep_in_hand()
-            if keep:  # its first event and unit are written with the rest of its line
-                dossier.replay_events = []  # type: ignore[attr-defined]
-                dossier.replay_units = {unit.pk}  # type: ignore[attr-defined]
-                cast(list[Dossier], _line_dossiers.get()).append(dossier)
+            in_hand = None
+            if _keep_in_hand():  # its first event and unit are written with the rest of its line
+                in_hand = _InHand(dossier, written=inserted, last_event_at=at, units={unit.pk})
+                cast(dict[int, _InHand], _line_dossiers.get())[id(dossier)] = in_hand
             else:
                 # The receiving unit sees the dossier (the staff scope reads the participants).
                 _participate(dossier, [unit.pk])
@@ -736,18 +733,16 @@ def dossier_intake(
                         dossier, actor, files, len(checklist), digitised=digitised_documents
                     )
                 )
-            if keep:
-                dossier.replay_events.append(event)  # type: ignore[attr-defined]
-                written = inserted
+            if in_hand is not None:
+                in_hand.events.append(event)
             else:
                 event.save()
                 # What the files, the fees and the first event changed since the INSERT, not
                 # every column again (the personal data is not encrypted twice).
-                written = _save_changes(dossier, inserted)
+                _save_changes(dossier, inserted)
             run_event_hooks(dossier, event)
             if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, dossier=dossier)
-            _replayed_keep(dossier, at, written)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
@@ -996,9 +991,9 @@ def _enter_step(d: Dossier, index: int, assignee: str | None) -> dict[str, Any]:
         # Another unit's hands (inter-agency): it keeps seeing the dossier afterwards. The
         # receiving unit sees it anyway. A replayed dossier in hand writes it when its line
         # ends.
-        pending = getattr(d, "replay_units", None) if _keep_in_hand() else None
-        if pending is not None:
-            pending.add(unit.pk)
+        in_hand = _in_hand(d)
+        if in_hand is not None:
+            in_hand.units.add(unit.pk)
         else:
             _participate(d, [unit.pk])
     return {
