@@ -180,13 +180,12 @@ def _field_values(dossier: Dossier) -> dict[str, Any]:
     return values
 
 
-def _save_changes(dossier: Dossier, stored: dict[str, Any]) -> dict[str, Any]:
-    """Save what changed on the dossier since its row held ``stored`` (``_field_values``);
-    the values the row now holds. Columns left alone are not written again: the personal
-    data is not encrypted anew at every step."""
+def _save_changes(dossier: Dossier, stored: dict[str, Any]) -> None:
+    """Save what changed on the dossier since its row held ``stored`` (``_field_values``).
+    Columns left alone are not written again: the personal data is not encrypted anew at
+    every step."""
     now = _field_values(dossier)
     dossier.save(update_fields=[name for name, value in now.items() if stored[name] != value])
-    return now
 
 
 # ---------------------------------------------------------------------------- clock
@@ -508,7 +507,7 @@ class _InHand:
     def write_out(self) -> None:
         """What the line's actions changed, the events they appended and the units they
         brought in: one UPDATE and two multi-row INSERTs."""
-        self.written = _save_changes(self.dossier, self.written)
+        _save_changes(self.dossier, self.written)
         self.write_events()
         if self.units:
             _participate(self.dossier, self.units)
